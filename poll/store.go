@@ -1,0 +1,155 @@
+package poll
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Key names one push: one revision of one record of one flow.
+type Key struct {
+	Flow     string
+	SourceID string
+	Revision int
+}
+
+// PushState is where a push stands in the idempotency store.
+type PushState string
+
+// Push states. A key the store has never seen has no entry at all.
+const (
+	// StatePending: claimed at least once but certainly not sent yet, or a
+	// send that certainly did not reach the platform. Body may already be
+	// kept; a later send must use it.
+	StatePending PushState = "pending"
+	// StateInDoubt: the body was (or may have been) sent and no answer is
+	// known. It is reconciled by reading the result before any resend.
+	StateInDoubt PushState = "in_doubt"
+	// StateAccepted: the platform answered with a receipt.
+	StateAccepted PushState = "accepted"
+	// StateFinished: the platform's terminal outcome was handed to the
+	// Source. Nothing is sent for this key again.
+	StateFinished PushState = "finished"
+)
+
+// Entry is the store's view of one push.
+type Entry struct {
+	Key   Key
+	State PushState
+	// Owner and Fence describe the latest claim; LeaseUntil is when it ends.
+	Owner      string
+	Fence      int64
+	LeaseUntil time.Time
+	// Body is the exact request body sent (or about to be sent). A resend
+	// sends these bytes, never a body rebuilt from changed data.
+	Body []byte
+	// ReceiptID is the platform's receipt, once accepted.
+	ReceiptID string
+	// Outcome is the terminal status handed to the Source, once finished.
+	Outcome string
+	// LastError is the latest failure seen for this push, for operators.
+	LastError string
+	// Attempts counts sends of Body.
+	Attempts  int
+	UpdatedAt time.Time
+}
+
+// Lease is a claim on one key. Every write made under a lease is fenced: it
+// succeeds only while Fence is still the key's latest, so an owner whose
+// lease expired and was taken over cannot overwrite the new owner's state.
+type Lease struct {
+	Key   Key
+	Owner string
+	Fence int64
+	Until time.Time
+}
+
+// Errors the stores return.
+var (
+	// ErrLeaseLost is returned by a fenced write whose lease was taken over
+	// (or released); the writer must stop working on the key.
+	ErrLeaseLost = errors.New("poll: lease lost to another owner")
+	// ErrNotClaimable is returned by Claim when another owner holds an
+	// unexpired lease, or the push is accepted or finished.
+	ErrNotClaimable = errors.New("poll: key is not claimable")
+)
+
+// IdempotencyStore remembers, per Key, whether a push is in flight, in doubt,
+// accepted or finished, with the exact body bytes sent. Adapters that say so
+// make Claim atomic across processes and machines.
+type IdempotencyStore interface {
+	// Claim takes a lease of ttl on key for owner. It creates the entry in
+	// StatePending when absent, and succeeds on an existing entry that is
+	// pending or in doubt whose lease has expired or is owner's own (the
+	// fence then increases). It fails with ErrNotClaimable otherwise.
+	Claim(ctx context.Context, key Key, owner string, ttl time.Duration) (Lease, Entry, error)
+
+	// MarkSending records body as the exact bytes about to be sent and moves
+	// the entry to StateInDoubt, counting an attempt. Called before each send,
+	// so a crash during the send leaves the entry in doubt. A body already
+	// kept must be passed back unchanged.
+	MarkSending(ctx context.Context, l Lease, body []byte) error
+
+	// MarkNotSent moves an in-doubt entry back to StatePending after a
+	// failure where the request certainly did not reach the platform,
+	// recording reason. The body is kept.
+	MarkNotSent(ctx context.Context, l Lease, reason string) error
+
+	// MarkInDoubt records reason on an in-doubt entry (the send may have
+	// reached the platform) and keeps it in doubt.
+	MarkInDoubt(ctx context.Context, l Lease, reason string) error
+
+	// Accept records the platform's receipt, moves the entry to
+	// StateAccepted and ends the lease.
+	Accept(ctx context.Context, l Lease, receiptID string) error
+
+	// Release ends the lease without changing the state.
+	Release(ctx context.Context, l Lease) error
+
+	// Finish marks an accepted or in-doubt push as finished with the
+	// platform's terminal outcome. It is not fenced: a terminal outcome read
+	// from the platform is the same whoever reads it. Finishing twice is not
+	// an error.
+	Finish(ctx context.Context, key Key, outcome string) error
+
+	// Get returns the entry for key; ok is false when there is none.
+	Get(ctx context.Context, key Key) (e Entry, ok bool, err error)
+
+	// List returns the entries of flow in state, oldest update first, at
+	// most limit (0 for no limit). It serves operators and the engine's
+	// reconciliation of in-doubt pushes.
+	List(ctx context.Context, flow string, state PushState, limit int) ([]Entry, error)
+}
+
+// Delivery is one outcome waiting to reach one Sink: the durable outbox row.
+type Delivery struct {
+	// ID identifies the delivery for good; receivers dedupe by it. It is
+	// derived from flow, source_id, revision and sink, so enqueuing the
+	// same outcome twice keeps one delivery.
+	ID      string
+	Sink    string
+	Payload []byte
+	// Attempts counts tries so far; NextAt is when the next try is due.
+	Attempts  int
+	NextAt    time.Time
+	LastError string
+	CreatedAt time.Time
+}
+
+// Outbox keeps sink deliveries until they are acknowledged. The memory
+// (tests only), SQLite, PostgreSQL and MySQL stores implement it; a Redis
+// deployment keeps its outbox in one of the SQL stores.
+type Outbox interface {
+	// Enqueue adds d unless a delivery with the same ID exists; enqueuing
+	// twice is not an error.
+	Enqueue(ctx context.Context, d Delivery) error
+	// Due takes at most limit deliveries whose NextAt is not after now,
+	// oldest first, and moves their NextAt to now+lease atomically, so that
+	// another engine sharing the outbox does not try them meanwhile.
+	Due(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error)
+	// Ack removes a delivered delivery. Acknowledging twice is not an error.
+	Ack(ctx context.Context, id string) error
+	// Retry records a failed try: Attempts increases, NextAt and LastError
+	// are set.
+	Retry(ctx context.Context, id string, next time.Time, reason string) error
+}
