@@ -36,7 +36,8 @@ const (
 type Entry struct {
 	Key   Key
 	State PushState
-	// Owner and Fence describe the latest claim; LeaseUntil is when it ends.
+	// Owner and Fence describe the latest claim; LeaseUntil is when it ends,
+	// zero once the lease was ended by Release, Accept or Finish.
 	Owner      string
 	Fence      int64
 	LeaseUntil time.Time
@@ -55,8 +56,11 @@ type Entry struct {
 }
 
 // Lease is a claim on one key. Every write made under a lease is fenced: it
-// succeeds only while Fence is still the key's latest, so an owner whose
-// lease expired and was taken over cannot overwrite the new owner's state.
+// succeeds only while Fence is still the key's latest and the lease was not
+// ended by Release, Accept or Finish, so an owner whose lease expired and
+// was taken over cannot overwrite the new owner's state. A lease that
+// expired but was not taken over still writes: expiry only allows a
+// takeover. Fenced writes return ErrLeaseLost otherwise.
 type Lease struct {
 	Key   Key
 	Owner string
@@ -72,6 +76,14 @@ var (
 	// ErrNotClaimable is returned by Claim when another owner holds an
 	// unexpired lease, or the push is accepted or finished.
 	ErrNotClaimable = errors.New("poll: key is not claimable")
+	// ErrBodyChanged is returned by MarkSending when a body is already kept
+	// for the key and the body passed differs from it by any byte.
+	ErrBodyChanged = errors.New("poll: body differs from the body kept for the push")
+	// ErrWrongState is returned by a write that does not fit the entry's
+	// state: MarkNotSent, MarkInDoubt or Accept on a push that is not in
+	// doubt, or Finish on a push that is neither accepted nor in doubt
+	// (including a key with no entry).
+	ErrWrongState = errors.New("poll: push is not in a state that allows this write")
 )
 
 // IdempotencyStore remembers, per Key, whether a push is in flight, in doubt,
@@ -80,14 +92,18 @@ var (
 type IdempotencyStore interface {
 	// Claim takes a lease of ttl on key for owner. It creates the entry in
 	// StatePending when absent, and succeeds on an existing entry that is
-	// pending or in doubt whose lease has expired or is owner's own (the
-	// fence then increases). It fails with ErrNotClaimable otherwise.
+	// pending or in doubt whose lease has ended (the store's clock is at or
+	// after LeaseUntil, or the lease was released) or is owner's own. Every
+	// successful claim gives a fence greater than any earlier one for key,
+	// so a lease taken before it is stale. It fails with ErrNotClaimable
+	// otherwise, and then returns the current entry with a zero Lease.
 	Claim(ctx context.Context, key Key, owner string, ttl time.Duration) (Lease, Entry, error)
 
 	// MarkSending records body as the exact bytes about to be sent and moves
 	// the entry to StateInDoubt, counting an attempt. Called before each send,
 	// so a crash during the send leaves the entry in doubt. A body already
-	// kept must be passed back unchanged.
+	// kept must be passed back unchanged: a different one fails with
+	// ErrBodyChanged and changes nothing. The store keeps its own copy.
 	MarkSending(ctx context.Context, l Lease, body []byte) error
 
 	// MarkNotSent moves an in-doubt entry back to StatePending after a
@@ -107,17 +123,17 @@ type IdempotencyStore interface {
 	Release(ctx context.Context, l Lease) error
 
 	// Finish marks an accepted or in-doubt push as finished with the
-	// platform's terminal outcome. It is not fenced: a terminal outcome read
-	// from the platform is the same whoever reads it. Finishing twice is not
-	// an error.
+	// platform's terminal outcome and ends any lease on it. It is not
+	// fenced: a terminal outcome read from the platform is the same whoever
+	// reads it. Finishing twice is not an error and keeps the first outcome.
 	Finish(ctx context.Context, key Key, outcome string) error
 
 	// Get returns the entry for key; ok is false when there is none.
 	Get(ctx context.Context, key Key) (e Entry, ok bool, err error)
 
-	// List returns the entries of flow in state, oldest update first, at
-	// most limit (0 for no limit). It serves operators and the engine's
-	// reconciliation of in-doubt pushes.
+	// List returns the entries of flow in state, oldest update first (ties
+	// in no promised order), at most limit (0 for no limit). It serves
+	// operators and the engine's reconciliation of in-doubt pushes.
 	List(ctx context.Context, flow string, state PushState, limit int) ([]Entry, error)
 }
 
@@ -141,15 +157,20 @@ type Delivery struct {
 // deployment keeps its outbox in one of the SQL stores.
 type Outbox interface {
 	// Enqueue adds d unless a delivery with the same ID exists; enqueuing
-	// twice is not an error.
+	// twice is not an error and keeps the first. A zero CreatedAt is set
+	// from the store's clock.
 	Enqueue(ctx context.Context, d Delivery) error
-	// Due takes at most limit deliveries whose NextAt is not after now,
-	// oldest first, and moves their NextAt to now+lease atomically, so that
-	// another engine sharing the outbox does not try them meanwhile.
+	// Due takes at most limit (0 for no limit) deliveries whose NextAt is
+	// not after now, earliest NextAt first, and moves their NextAt to
+	// now+lease atomically, so that another engine sharing the outbox does
+	// not try them meanwhile. The deliveries come back with the new NextAt.
+	// A zero NextAt at Enqueue means due at once.
 	Due(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error)
-	// Ack removes a delivered delivery. Acknowledging twice is not an error.
+	// Ack removes a delivered delivery. Acknowledging twice, or an unknown
+	// ID, is not an error.
 	Ack(ctx context.Context, id string) error
 	// Retry records a failed try: Attempts increases, NextAt and LastError
-	// are set.
+	// are set. Retrying an ID already acknowledged is not an error and
+	// changes nothing.
 	Retry(ctx context.Context, id string, next time.Time, reason string) error
 }
