@@ -402,8 +402,8 @@ func (o *standinOutbox) Due(
 	}
 	out := make([]poll.Delivery, 0, len(due))
 	for _, d := range due {
-		out = append(out, *d)
 		d.NextAt = now.Add(lease)
+		out = append(out, *d)
 	}
 	return out, nil
 }
@@ -420,7 +420,7 @@ func (o *standinOutbox) Retry(_ context.Context, id string, next time.Time, reas
 	defer o.mu.Unlock()
 	d, ok := o.rows[id]
 	if !ok {
-		return errors.New("no such delivery")
+		return nil
 	}
 	d.Attempts++
 	d.NextAt = next
