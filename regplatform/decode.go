@@ -1,0 +1,222 @@
+package regplatform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"unicode/utf8"
+)
+
+// reservedFields lists, per request type, the field names the contract
+// reserves for a later version and refuses today, with their Chinese names.
+var reservedFields = map[reflect.Type]map[string]string{
+	noticeType: {
+		"experts":         "论证专家",
+		"expert_opinions": "专家论证意见",
+		"reason":          "申请理由",
+		"other_matters":   "其他补充事宜",
+	},
+	reflect.TypeFor[NoticeItem](): {
+		"tech_requirements": "简要技术要求",
+		"usage":             "用途",
+	},
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// Decode reads a request body strictly, as the platform does (code 1002):
+// b must be one UTF-8 JSON value of at most MaxBodyBytes whose every field
+// is known to v's type, spelt exactly, given once and of the right JSON type;
+// money, quantities and months must be strings in their wire form. v must
+// be a non-nil pointer, such as *Intention.
+//
+// Decode does not apply the field rules: call Validate on the result. On
+// failure it returns a *ValidationError (wrapping ErrValidation) that lists
+// every offending field by JSON path; the fields the single-source notice
+// reserves for a later version (experts, expert_opinions, reason,
+// other_matters, items[].tech_requirements, items[].usage) are reported as
+// not pushed in this version. v is left unchanged unless Decode succeeds.
+func Decode(b []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("regplatform: decode: need a non-nil pointer, got %T", v)
+	}
+	t := rv.Type().Elem()
+	c := newChecker(requestKind(t), t)
+
+	switch {
+	case len(b) > MaxBodyBytes:
+		return bodyError(c.kind, "请求体不得超过%d字节, 实际%d字节", MaxBodyBytes, len(b))
+	case !utf8.Valid(b):
+		return bodyError(c.kind, "请求体须为UTF-8编码")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return bodyError(c.kind, "请求体不是有效的JSON: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return bodyError(c.kind, "请求体在JSON值之后还有多余内容")
+	}
+
+	shapeOf(c, "", t, raw)
+	if err := c.err(); err != nil {
+		return err
+	}
+
+	// The shape is known good; decode for real into a fresh value so that v
+	// is untouched on failure.
+	out := reflect.New(t)
+	strict := json.NewDecoder(bytes.NewReader(b))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(out.Interface()); err != nil {
+		return bodyError(c.kind, "请求体无法解码: %v", err)
+	}
+	rv.Elem().Set(out.Elem())
+	return nil
+}
+
+// shapeOf checks that raw has the JSON shape type t expects, recording each
+// mismatch at path.
+func shapeOf(c *checker, path string, t reflect.Type, raw json.RawMessage) {
+	got := jsonKind(raw)
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		u := reflect.New(t).Interface().(json.Unmarshaler)
+		if err := u.UnmarshalJSON(raw); err != nil {
+			c.fail(path, "%s, 实际%s", wireForm(t, err), truncate(raw))
+		}
+		return
+	}
+
+	switch t.Kind() {
+	case reflect.Pointer:
+		if got != "null" {
+			shapeOf(c, path, t.Elem(), raw)
+		}
+	case reflect.Struct:
+		if got != "对象" {
+			c.fail(path, "须为对象, 实际为%s", got)
+			return
+		}
+		shapeOfObject(c, path, t, raw)
+	case reflect.Slice:
+		if got != "数组" {
+			c.fail(path, "须为数组, 实际为%s", got)
+			return
+		}
+		var elems []json.RawMessage
+		if err := json.Unmarshal(raw, &elems); err != nil {
+			c.fail(path, "无法解码: %v", err)
+			return
+		}
+		for i, e := range elems {
+			shapeOf(c, at(path, i), t.Elem(), e)
+		}
+	case reflect.String:
+		if got != "字符串" {
+			c.fail(path, "须为字符串, 实际为%s", got)
+		}
+	case reflect.Bool:
+		if got != "布尔值" {
+			c.fail(path, "须为布尔值true或false, 实际为%s", got)
+		}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if _, err := strconv.ParseInt(string(raw), 10, t.Bits()); err != nil {
+			c.fail(path, "须为整数, 实际%s", truncate(raw))
+		}
+	default:
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			c.fail(path, "无法解码: %v", err)
+		}
+	}
+}
+
+// shapeOfObject walks the members of a JSON object against struct type t,
+// reporting unknown, reserved and repeated names.
+func shapeOfObject(c *checker, path string, t reflect.Type, raw json.RawMessage) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		c.fail(path, "无法解码: %v", err)
+		return
+	}
+	seen := make(map[string]bool)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			c.fail(path, "无法解码: %v", err)
+			return
+		}
+		name, _ := tok.(string)
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			c.fail(path, "无法解码: %v", err)
+			return
+		}
+
+		p := name
+		if path != "" {
+			p = path + "." + name
+		}
+		if seen[name] {
+			c.fail(p, "字段重复出现")
+			continue
+		}
+		seen[name] = true
+
+		if f, ok := jsonField(t, name); ok {
+			shapeOf(c, p, f.Type, val)
+			continue
+		}
+		if label, ok := reservedFields[t][name]; ok {
+			c.fields = append(c.fields, FieldError{
+				Field:   p,
+				Label:   label,
+				Message: "本版本不推送该字段(字段名为后续版本保留), 请勿发送",
+			})
+			continue
+		}
+		c.fail(p, "未知字段")
+	}
+}
+
+// jsonKind names the JSON type of raw, in the words of the messages.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "空"
+	}
+	switch raw[0] {
+	case '{':
+		return "对象"
+	case '[':
+		return "数组"
+	case '"':
+		return "字符串"
+	case 't', 'f':
+		return "布尔值"
+	case 'n':
+		return "null"
+	}
+	return "数字"
+}
+
+// wireForm says what wire form type t requires; err explains other types.
+func wireForm(t reflect.Type, err error) string {
+	switch t {
+	case reflect.TypeFor[Money]():
+		return `须为两位小数的金额字符串, 如"4000000.00"`
+	case reflect.TypeFor[Quantity]():
+		return `须为最简写法、至多4位小数的数量字符串, 如"2.5"`
+	case reflect.TypeFor[Month]():
+		return `须为"YYYY-MM"格式的月份字符串`
+	case reflect.TypeFor[Date]():
+		return `须为"YYYY-MM-DD"格式的日期字符串`
+	case reflect.TypeFor[Time]():
+		return `须为"YYYY-MM-DD HH:mm:ss"格式的时间字符串`
+	}
+	return err.Error()
+}
