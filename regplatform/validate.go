@@ -209,9 +209,10 @@ func (c *checker) unique(seen map[string]string, path, value string) {
 }
 
 // lineAmount checks that amount equals unitPrice × quantity rounded half-up
-// to 0.01. Operands that are not set were reported already and are skipped.
+// to 0.01. Operands that are not set or out of range were reported already
+// and make the product meaningless, so the check is skipped.
 func (c *checker) lineAmount(path string, amount, unitPrice Money, qty Quantity) {
-	if !amount.IsSet() || !unitPrice.IsSet() || !qty.IsSet() {
+	if !amount.IsSet() || !unitPrice.InRange() || !qty.IsSet() || !qty.Decimal().IsPositive() {
 		return
 	}
 	want := LineAmount(unitPrice, qty)
