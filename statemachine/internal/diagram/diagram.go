@@ -22,6 +22,11 @@ type File struct {
 func Files() []File {
 	return []File{
 		render("intention.md", "采购意向 — intention", "intention.go", statemachine.Intention),
+		render("single-source.md", "单一来源公示 — single-source notice", "single_source.go",
+			statemachine.SingleSource),
+		render("plan.md", "计划备案 — plan filing", "plan.go", statemachine.Plan),
+		render("results.md", "采购结果 — procurement results", "results.go",
+			statemachine.Results),
 	}
 }
 
