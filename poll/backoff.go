@@ -1,0 +1,158 @@
+package poll
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/zcbridge/zcbridge/regplatform"
+)
+
+// pollBackoff spaces the result reads of accepted pushes: each read that
+// finds the push still in progress doubles the wait, from min up to max.
+// It lives in memory: after a restart every accepted push is read at once.
+type pollBackoff struct {
+	min, max time.Duration
+
+	mu sync.Mutex
+	m  map[Key]*pollState
+}
+
+type pollState struct {
+	next  time.Time
+	steps int
+	seen  bool
+}
+
+func newPollBackoff(min, max time.Duration) *pollBackoff {
+	return &pollBackoff{min: min, max: max, m: make(map[Key]*pollState)}
+}
+
+// due reports whether k may be read at now. A key never seen is due.
+func (b *pollBackoff) due(k Key, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	s, ok := b.m[k]
+	if !ok {
+		return true
+	}
+	s.seen = true
+	return !now.Before(s.next)
+}
+
+// start schedules the first read of a freshly accepted push.
+func (b *pollBackoff) start(k Key, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	b.m[k] = &pollState{next: now.Add(b.min), seen: true}
+}
+
+// slow schedules the next read after one that found k in progress, and
+// returns the wait.
+func (b *pollBackoff) slow(k Key, now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	s, ok := b.m[k]
+	if !ok {
+		s = &pollState{}
+		b.m[k] = s
+	}
+	wait := b.min
+	for i := 0; i < s.steps && wait < b.max; i++ {
+		wait *= 2
+	}
+	wait = min(wait, b.max)
+	s.steps++
+	s.next = now.Add(wait)
+	s.seen = true
+	return wait
+}
+
+// forget drops k, so it is due at once.
+func (b *pollBackoff) forget(k Key) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	delete(b.m, k)
+}
+
+// sweep drops the keys of flow that no pass touched since the last sweep:
+// records the Source no longer lists.
+func (b *pollBackoff) sweep(flow string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	for k, s := range b.m {
+		if k.Flow != flow {
+			continue
+		}
+		if !s.seen {
+			delete(b.m, k)
+			continue
+		}
+		s.seen = false
+	}
+}
+
+// Gate holds the engine's pause of every platform call after the platform
+// answered 4290 (rate limited) past the client's own retries. Flows and jobs
+// check Allow before each call and hand every call error to Observe.
+type Gate struct {
+	clock    Clock
+	fallback time.Duration
+	max      time.Duration
+
+	mu    sync.Mutex
+	until time.Time
+}
+
+func newGate(clock Clock, fallback, max time.Duration) *Gate {
+	return &Gate{clock: clock, fallback: fallback, max: max}
+}
+
+// Allow reports whether platform calls may be made now.
+func (g *Gate) Allow() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+
+	return !g.clock.Now().Before(g.until)
+}
+
+// Until returns the end of the current pause, or the zero time when calls
+// are not paused.
+func (g *Gate) Until() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+
+	if !g.clock.Now().Before(g.until) {
+		return time.Time{}
+	}
+	return g.until
+}
+
+// Observe pauses every platform call when err says the platform rate
+// limited: for its Retry-After, or the engine's Interval when it has none,
+// bounded by the engine's MaxPause. It returns the pause, or 0 when err is
+// not a rate limit.
+func (g *Gate) Observe(err error) time.Duration {
+	if err == nil || !errors.Is(err, regplatform.ErrRateLimited) {
+		return 0
+	}
+
+	d, ok := regplatform.RetryAfter(err)
+	if !ok || d <= 0 {
+		d = g.fallback
+	}
+	d = min(d, g.max)
+
+	g.mu.Lock()
+	defer g.mu.Unlock()
+
+	if until := g.clock.Now().Add(d); until.After(g.until) {
+		g.until = until
+	}
+	return d
+}

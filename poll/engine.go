@@ -1,0 +1,494 @@
+package poll
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/zcbridge/zcbridge/regplatform"
+)
+
+// ErrRequestMismatch is the error of an OutcomeInvalid whose request names
+// another source_id or revision than the record it was listed with.
+var ErrRequestMismatch = errors.New("poll: request does not match its record")
+
+// GatedJob is a Job that calls the platform. New hands it the engine's
+// Gate, so that its calls pause with every other platform call and a rate
+// limit it meets pauses the whole engine: it checks Gate.Allow before each
+// call and hands call errors to Gate.Observe.
+type GatedJob interface {
+	Job
+	// UseGate is called once, by New, before any Tick.
+	UseGate(g *Gate)
+}
+
+// Engine pushes each waiting record of its flows once, reads the results
+// and hands terminal outcomes to the Source. Build it with New; drive it
+// with Run, or with Tick in tests and examples.
+type Engine struct {
+	cfg     Config
+	store   IdempotencyStore
+	clock   Clock
+	log     *slog.Logger
+	metrics Metrics
+	gate    *Gate
+	backoff *pollBackoff
+
+	// tickMu serialises ticks: one engine never works a key twice at once.
+	tickMu sync.Mutex
+}
+
+// New checks cfg, fills in its defaults and returns an Engine. It fails with
+// an error wrapping ErrConfig.
+func New(cfg Config) (*Engine, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+
+	e := &Engine{
+		cfg:     cfg,
+		store:   cfg.Store,
+		clock:   cfg.Clock,
+		log:     cfg.Logger,
+		metrics: cfg.Metrics,
+		gate:    newGate(cfg.Clock, cfg.Interval, cfg.MaxPause),
+		backoff: newPollBackoff(cfg.PollMin, cfg.PollMax),
+	}
+	for _, j := range cfg.Jobs {
+		if g, ok := j.(GatedJob); ok {
+			g.UseGate(e.gate)
+		}
+	}
+	return e, nil
+}
+
+// Owner returns the name the engine claims leases under.
+func (e *Engine) Owner() string { return e.cfg.Owner }
+
+// Gate returns the engine's rate-limit pause of platform calls.
+func (e *Engine) Gate() *Gate { return e.gate }
+
+// Run ticks until ctx is done: a tick, then a wait of Interval (spread by
+// Jitter, and at least until a rate-limit pause ends), and again. A failed
+// tick is logged and the loop goes on. Run returns nil once ctx is done;
+// leases of work in progress are left to expire.
+func (e *Engine) Run(ctx context.Context) error {
+	e.log.Info("poll: Engine started.", "owner", e.cfg.Owner, "interval", e.cfg.Interval)
+	for {
+		if err := e.Tick(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("poll: Tick failed; trying again next tick.", "error", err)
+		}
+		if ctx.Err() != nil {
+			e.log.Info("poll: Engine stopped.", "owner", e.cfg.Owner)
+			return nil
+		}
+
+		select {
+		case <-ctx.Done():
+			e.log.Info("poll: Engine stopped.", "owner", e.cfg.Owner)
+			return nil
+		case <-e.clock.After(e.wait()):
+		}
+	}
+}
+
+// wait returns the time until the next tick: Interval ± Jitter, stretched to
+// the end of a rate-limit pause.
+func (e *Engine) wait() time.Duration {
+	d := e.cfg.Interval
+	if j := e.cfg.Jitter; j > 0 {
+		d += time.Duration((rand.Float64()*2 - 1) * j * float64(d))
+	}
+	if until := e.gate.Until(); !until.IsZero() {
+		d = max(d, until.Sub(e.clock.Now()))
+	}
+	return d
+}
+
+// Tick runs one pass over every flow, then every job. It returns the
+// failures of the Source and the Store (joined), or ctx's error when ctx
+// ends; platform failures are not errors of the tick: they are logged and
+// kept on the push's entry, and the push is tried again.
+func (e *Engine) Tick(ctx context.Context) error {
+	e.tickMu.Lock()
+	defer e.tickMu.Unlock()
+
+	var errs []error
+	for _, f := range e.cfg.Flows {
+		if err := e.runFlow(ctx, f); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("poll: flow %s: %w", f.Name(), err))
+		}
+	}
+
+	for _, j := range e.cfg.Jobs {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := e.runJob(ctx, j); err != nil {
+			errs = append(errs, fmt.Errorf("poll: job %s: %w", j.Name(), err))
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) runJob(ctx context.Context, j Job) error {
+	start := e.clock.Now()
+	err := j.Tick(ctx)
+	e.metrics.Observe(MetricTickDuration, e.clock.Now().Sub(start), Attr{"job", j.Name()})
+	return err
+}
+
+// pass is one tick's walk over one flow.
+type pass struct {
+	e    *Engine
+	f    Flow
+	name string
+
+	// due collects the accepted, in-doubt and finished pushes whose result
+	// is read, in one batch, once the Source has been paged through.
+	due []dueRecord
+
+	// errs collects failures of the Source and the Store; the pass goes on
+	// with the other records.
+	errs    []error
+	dropped int
+
+	listed, pushed int
+}
+
+// maxPassErrors bounds the errors one pass reports; the rest are counted.
+const maxPassErrors = 10
+
+func (p *pass) fail(err error) {
+	if err == nil {
+		return
+	}
+	if len(p.errs) == maxPassErrors {
+		p.dropped++
+		return
+	}
+	p.errs = append(p.errs, err)
+}
+
+func (p *pass) err() error {
+	if p.dropped > 0 {
+		p.errs = append(p.errs, fmt.Errorf("and %d more errors", p.dropped))
+	}
+	return errors.Join(p.errs...)
+}
+
+// dueRecord is a listed record whose result is to be read.
+type dueRecord struct {
+	rec   Record
+	entry Entry
+}
+
+func (e *Engine) runFlow(ctx context.Context, f Flow) error {
+	start := e.clock.Now()
+	p := &pass{e: e, f: f, name: string(f.Name())}
+
+	p.fail(p.walk(ctx))
+	if ctx.Err() == nil {
+		p.settle(ctx)
+	}
+	e.backoff.sweep(p.name)
+
+	took := e.clock.Now().Sub(start)
+	e.metrics.Observe(MetricTickDuration, took, Attr{"flow", p.name})
+	e.log.Debug("poll: Flow pass done.", "flow", p.name, "listed", p.listed,
+		"pushed", p.pushed, "read", len(p.due), "took", took)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return p.err()
+}
+
+// walk pages through the Source by key and handles each record: a push
+// never made is made now; one whose result is awaited joins p.due.
+func (p *pass) walk(ctx context.Context) error {
+	after := ""
+	for {
+		recs, err := p.f.Source().Pending(ctx, after, p.e.cfg.PageSize)
+		if err != nil {
+			return fmt.Errorf("list pending after %q: %w", after, err)
+		}
+
+		for _, rec := range recs {
+			if rec.SourceID <= after {
+				return fmt.Errorf("source listed %q after %q: keys must increase",
+					rec.SourceID, after)
+			}
+			after = rec.SourceID
+			p.listed++
+			p.fail(p.visit(ctx, rec))
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+		if len(recs) < p.e.cfg.PageSize {
+			return nil
+		}
+	}
+}
+
+func (p *pass) key(rec Record) Key {
+	return Key{Flow: p.name, SourceID: rec.SourceID, Revision: rec.Revision}
+}
+
+func (p *pass) visit(ctx context.Context, rec Record) error {
+	key := p.key(rec)
+	entry, ok, err := p.e.store.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("get %s/%d: %w", key.SourceID, key.Revision, err)
+	}
+
+	switch {
+	case !ok || entry.State == StatePending:
+		return p.push(ctx, rec, entry)
+	case entry.State == StateAccepted:
+		if p.e.backoff.due(key, p.e.clock.Now()) {
+			p.due = append(p.due, dueRecord{rec, entry})
+		}
+	case entry.State == StateInDoubt, entry.State == StateFinished:
+		// A finished push still listed means Apply did not stick: the
+		// result is read and applied again.
+		p.due = append(p.due, dueRecord{rec, entry})
+	default:
+		return fmt.Errorf("entry %s/%d has unknown state %q", key.SourceID, key.Revision,
+			entry.State)
+	}
+	return nil
+}
+
+// push makes the first send of a revision, or a send after one that
+// certainly did not reach the platform: with the kept body when there is one.
+func (p *pass) push(ctx context.Context, rec Record, entry Entry) error {
+	if !p.e.gate.Allow() {
+		return nil
+	}
+
+	body := entry.Body
+	if len(body) == 0 {
+		var err error
+		if body, err = encode(rec); err != nil {
+			return p.invalid(ctx, rec, err)
+		}
+	}
+
+	lease, claimed, err := p.e.store.Claim(ctx, p.key(rec), p.e.cfg.Owner, p.e.cfg.LeaseTTL)
+	if errors.Is(err, ErrNotClaimable) {
+		p.e.log.Debug("poll: Record is claimed elsewhere; skipping.", p.attrs(rec)...)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("claim %s/%d: %w", rec.SourceID, rec.Revision, err)
+	}
+	if err := ctx.Err(); err != nil {
+		p.release(ctx, lease)
+		return err
+	}
+	if claimed.State != StatePending {
+		// Sent by another engine between Get and Claim: reconciled next tick.
+		p.release(ctx, lease)
+		return nil
+	}
+	if len(claimed.Body) > 0 {
+		body = claimed.Body
+	}
+	return p.send(ctx, rec, lease, body, claimed.Attempts+1)
+}
+
+// encode validates and encodes the record's request, and checks that it
+// names the record's own source_id and revision.
+func encode(rec Record) ([]byte, error) {
+	if rec.Request == nil {
+		return nil, fmt.Errorf("%w: no request", ErrRequestMismatch)
+	}
+
+	body, err := regplatform.Encode(rec.Request)
+	if err != nil {
+		return nil, err
+	}
+
+	var id struct {
+		SourceID string `json:"source_id"`
+		Revision int    `json:"revision"`
+	}
+	if err := json.Unmarshal(body, &id); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRequestMismatch, err)
+	}
+	if id.SourceID != rec.SourceID || id.Revision != rec.Revision {
+		return nil, fmt.Errorf("%w: request is %s revision %d", ErrRequestMismatch,
+			id.SourceID, id.Revision)
+	}
+	return body, nil
+}
+
+// invalid reports a request that will not be sent to the Source. The record
+// stays pending; nothing is stored.
+func (p *pass) invalid(ctx context.Context, rec Record, cause error) error {
+	p.e.metrics.Add(MetricInvalid, 1, Attr{"flow", p.name})
+	p.e.log.Error("poll: Request is invalid; not sent.",
+		append(p.attrs(rec), "error", cause.Error())...)
+
+	o := Outcome{
+		Flow:     p.f.Name(),
+		SourceID: rec.SourceID,
+		Revision: rec.Revision,
+		Kind:     OutcomeInvalid,
+		Err:      cause,
+	}
+	if err := p.f.Source().Apply(ctx, o); err != nil {
+		p.e.metrics.Add(MetricOutcomes, 1, Attr{"flow", p.name},
+			Attr{"kind", string(OutcomeInvalid)}, Attr{"result", "error"})
+		return fmt.Errorf("apply invalid %s/%d: %w", rec.SourceID, rec.Revision, err)
+	}
+	p.e.metrics.Add(MetricOutcomes, 1, Attr{"flow", p.name},
+		Attr{"kind", string(OutcomeInvalid)}, Attr{"result", "applied"})
+	return nil
+}
+
+// send sends body under lease and records what became of it. The entry is
+// in doubt from MarkSending on, so a crash during the send is reconciled.
+func (p *pass) send(ctx context.Context, rec Record, l Lease, body []byte, attempt int) error {
+	attrs := append(p.attrs(rec), "attempt", attempt)
+	if err := p.e.store.MarkSending(ctx, l, body); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			p.e.log.Warn("poll: Lease lost before sending; skipping.", attrs...)
+			return nil
+		}
+		p.release(ctx, l)
+		return fmt.Errorf("mark sending %s/%d: %w", rec.SourceID, rec.Revision, err)
+	}
+
+	start := p.e.clock.Now()
+	receipt, err := p.f.Push(ctx, body)
+	p.e.metrics.Observe(MetricPushDuration, p.e.clock.Now().Sub(start), Attr{"flow", p.name})
+	p.pushed++
+
+	if err == nil && receipt != nil {
+		return p.accepted(ctx, rec, l, receipt, attrs)
+	}
+	if err == nil {
+		err = errors.New("poll: push answered without a receipt")
+	}
+	if ctx.Err() != nil {
+		// The entry stays in doubt and its lease expires; whoever ticks
+		// next reconciles it.
+		return ctx.Err()
+	}
+	attrs = append(attrs, errorAttrs(err)...)
+
+	if pause := p.e.gate.Observe(err); pause > 0 {
+		p.pausedLog(pause, err)
+	}
+	if !regplatform.MaybeSent(err) {
+		return p.notSent(ctx, rec, l, err, attrs)
+	}
+
+	p.e.metrics.Add(MetricPushes, 1, Attr{"flow", p.name}, Attr{"result", "in_doubt"})
+	p.e.log.Warn("poll: Push outcome unknown; reconciling next tick.", attrs...)
+	if err := p.e.store.MarkInDoubt(ctx, l, err.Error()); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			return nil
+		}
+		return fmt.Errorf("mark in doubt %s/%d: %w", rec.SourceID, rec.Revision, err)
+	}
+	p.release(ctx, l)
+	return nil
+}
+
+func (p *pass) accepted(ctx context.Context, rec Record, l Lease, r *regplatform.Receipt,
+	attrs []any) error {
+	p.e.metrics.Add(MetricPushes, 1, Attr{"flow", p.name}, Attr{"result", "accepted"})
+	if err := p.e.store.Accept(ctx, l, r.ReceiptID); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			p.e.log.Warn("poll: Lease lost before recording the receipt.", attrs...)
+			return nil
+		}
+		return fmt.Errorf("accept %s/%d: %w", rec.SourceID, rec.Revision, err)
+	}
+
+	p.e.backoff.start(p.key(rec), p.e.clock.Now())
+	p.e.log.Info("poll: Pushed record.", append(attrs, "receipt_id", r.ReceiptID,
+		"status", string(r.Status), "duplicate", r.Duplicate)...)
+	return nil
+}
+
+// notSent records a failure where the request certainly did not reach the
+// platform. The push stays pending with its kept body and is tried again.
+func (p *pass) notSent(ctx context.Context, rec Record, l Lease, cause error,
+	attrs []any) error {
+	p.e.metrics.Add(MetricPushes, 1, Attr{"flow", p.name}, Attr{"result", "not_sent"})
+	if err := p.e.store.MarkNotSent(ctx, l, cause.Error()); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			return nil
+		}
+		return fmt.Errorf("mark not sent %s/%d: %w", rec.SourceID, rec.Revision, err)
+	}
+	p.release(ctx, l)
+
+	if !needsPerson(cause) {
+		p.e.log.Warn("poll: Push not sent; trying again next tick.", attrs...)
+		return nil
+	}
+	p.e.metrics.Add(MetricNeedsPerson, 1, Attr{"flow", p.name})
+	p.e.log.Error("poll: Platform refused the push; it needs a person.", attrs...)
+	if errors.Is(cause, regplatform.ErrValidation) {
+		return p.invalid(ctx, rec, cause)
+	}
+	return nil
+}
+
+// needsPerson reports whether resending the same bytes cannot succeed:
+// the platform refused the data, the credentials or the record's state.
+func needsPerson(err error) bool {
+	return errors.Is(err, regplatform.ErrValidation) ||
+		errors.Is(err, regplatform.ErrAuth) ||
+		errors.Is(err, regplatform.ErrConflict)
+}
+
+// release ends a lease; failing that, it expires on its own.
+func (p *pass) release(ctx context.Context, l Lease) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), backgroundTimeout)
+	defer cancel()
+
+	if err := p.e.store.Release(ctx, l); err != nil && !errors.Is(err, ErrLeaseLost) {
+		p.e.log.Warn("poll: Release failed; the lease will expire.",
+			"flow", l.Key.Flow, "source_id", l.Key.SourceID, "revision", l.Key.Revision,
+			"error", err.Error())
+	}
+}
+
+func (p *pass) pausedLog(d time.Duration, err error) {
+	p.e.metrics.Add(MetricRateLimitPauses, 1, Attr{"flow", p.name})
+	p.e.log.Warn("poll: Platform is rate limiting; pausing every call.",
+		append([]any{"flow", p.name, "pause", d}, errorAttrs(err)...)...)
+}
+
+func (p *pass) attrs(rec Record) []any {
+	return []any{"flow", p.name, "source_id", rec.SourceID, "revision", rec.Revision}
+}
+
+// errorAttrs returns the error text and, for platform answers, the request
+// id. Error texts of the client never hold a secret.
+func errorAttrs(err error) []any {
+	attrs := []any{"error", err.Error()}
+	var apiErr *regplatform.APIError
+	if errors.As(err, &apiErr) && apiErr.RequestID != "" {
+		attrs = append(attrs, "request_id", apiErr.RequestID)
+	}
+	return attrs
+}
