@@ -161,7 +161,8 @@ func TestDispatcherBackoffDoublesWithinJitterAndCap(t *testing.T) {
 		want []time.Duration
 	}{
 		{"lowest jitter", 0, []time.Duration{
-			500 * time.Millisecond, time.Second, 2 * time.Second, 2 * time.Second, 2 * time.Second}},
+			500 * time.Millisecond, time.Second,
+			2 * time.Second, 2 * time.Second, 2 * time.Second}},
 		{"highest jitter", 0.999999, []time.Duration{
 			time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}},
 	}

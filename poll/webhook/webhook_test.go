@@ -81,12 +81,13 @@ func TestDeliverFailsOnEverythingButSuccess(t *testing.T) {
 		http.StatusInternalServerError, http.StatusServiceUnavailable,
 	} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if status == http.StatusFound {
-					w.Header().Set("Location", "/elsewhere")
-				}
-				w.WriteHeader(status)
-			}))
+			srv := httptest.NewServer(http.HandlerFunc(
+				func(w http.ResponseWriter, _ *http.Request) {
+					if status == http.StatusFound {
+						w.Header().Set("Location", "/elsewhere")
+					}
+					w.WriteHeader(status)
+				}))
 			defer srv.Close()
 			s, err := webhook.New("portal", srv.URL, testSecret)
 			require.NoError(t, err)
