@@ -1,11 +1,14 @@
 package statemachine
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrUnknownLabel reports a text that names no state or event of a flow,
 // neither by its Chinese label nor by its English name. Match it with
 // errors.Is.
-var ErrUnknownLabel = fmt.Errorf("statemachine: unknown state or event")
+var ErrUnknownLabel = errors.New("statemachine: unknown state or event")
 
 // labels maps the values of one flow's state or event type to their Chinese
 // labels. Each flow keeps one such table per type, beside its transitions.
