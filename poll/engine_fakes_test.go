@@ -17,6 +17,7 @@ import (
 
 	"github.com/zcbridge/zcbridge/internal/fixtures"
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/memstore"
 	"github.com/zcbridge/zcbridge/regplatform"
 )
 
@@ -442,7 +443,7 @@ func newRig(t *testing.T, edit func(*poll.Config)) *rig {
 		source:   newHostSource(),
 		logs:     &logBuffer{},
 	}
-	r.store = newStandinStore(r.clock.Now)
+	r.store = memstore.New(memstore.WithClock(r.clock.Now))
 	cfg := poll.Config{
 		Store:    r.store,
 		Flows:    []poll.Flow{poll.IntentionFlow(r.platform, r.source)},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/memstore"
 	"github.com/zcbridge/zcbridge/regplatform"
 )
 
@@ -229,7 +231,7 @@ func TestRecordClaimedElsewhereIsSkipped(t *testing.T) {
 
 func TestTwoEnginesSharingAStorePushEachRecordOnce(t *testing.T) {
 	clock := newTestClock()
-	store := newStandinStore(clock.Now)
+	store := memstore.New(memstore.WithClock(clock.Now))
 	platform := newFakePlatform()
 	source := newHostSource()
 	for i := range 40 {
@@ -240,10 +242,11 @@ func TestTwoEnginesSharingAStorePushEachRecordOnce(t *testing.T) {
 	engines := make([]*poll.Engine, 2)
 	for i := range engines {
 		e, err := poll.New(poll.Config{
-			Store: store,
-			Flows: []poll.Flow{poll.IntentionFlow(platform, source)},
-			Owner: fmt.Sprintf("engine-%d", i),
-			Clock: clock,
+			Store:  store,
+			Flows:  []poll.Flow{poll.IntentionFlow(platform, source)},
+			Owner:  fmt.Sprintf("engine-%d", i),
+			Clock:  clock,
+			Logger: slog.New(slog.DiscardHandler),
 		})
 		require.NoError(t, err)
 		engines[i] = e
@@ -308,7 +311,7 @@ func (s cancelOnClaim) Claim(ctx context.Context, k poll.Key, owner string,
 func TestCancelBeforeSendingReleasesTheLease(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	clock := newTestClock()
-	store := newStandinStore(clock.Now)
+	store := memstore.New(memstore.WithClock(clock.Now))
 	platform := newFakePlatform()
 	source := newHostSource()
 	source.put("YX-000", 1, intention(t, "YX-000", 1))
@@ -455,8 +458,11 @@ func TestMetricsCountPushesReadsAndOutcomes(t *testing.T) {
 	assert.Equal(t, 2, m.timed[poll.MetricTickDuration])
 }
 
+// notOutbox hides the Outbox methods of a store.
+type notOutbox struct{ poll.IdempotencyStore }
+
 func TestNewRefusesBadConfig(t *testing.T) {
-	store := newStandinStore(time.Now)
+	store := memstore.New(memstore.WithClock(time.Now))
 	flow := poll.IntentionFlow(newFakePlatform(), newHostSource())
 	cases := []struct {
 		name string
@@ -480,7 +486,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 			"Jitter 1 is not below 1"},
 		{"page size", poll.Config{Store: store, Flows: []poll.Flow{flow}, PageSize: -5},
 			"PageSize is negative"},
-		{"sinks without outbox", poll.Config{Store: store, Flows: []poll.Flow{flow},
+		{"sinks without outbox", poll.Config{Store: notOutbox{store}, Flows: []poll.Flow{flow},
 			Sinks: []poll.Sink{namedSink("portal")}}, "Sinks need an Outbox"},
 	}
 	for _, c := range cases {
@@ -494,7 +500,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 func TestNewFillsDefaults(t *testing.T) {
 	e, err := poll.New(poll.Config{
-		Store: newStandinStore(time.Now),
+		Store: memstore.New(memstore.WithClock(time.Now)),
 		Flows: []poll.Flow{poll.IntentionFlow(newFakePlatform(), newHostSource())},
 	})
 	require.NoError(t, err)

@@ -304,3 +304,32 @@ func TestFailedResultReadIsTriedAgain(t *testing.T) {
 	r.tick()
 	assert.Len(t, r.source.outcomes(), 1)
 }
+
+// recordingSink keeps the ids of the deliveries it received.
+type recordingSink struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (s *recordingSink) Name() string { return "portal" }
+
+func (s *recordingSink) Deliver(_ context.Context, d poll.Delivery) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids = append(s.ids, d.ID)
+	return nil
+}
+
+func TestSinksUseTheStoreAsOutboxByDefault(t *testing.T) {
+	sink := &recordingSink{}
+	r := newRig(t, func(c *poll.Config) { c.Sinks = []poll.Sink{sink} })
+	r.add(1)
+	r.tick()
+	r.platform.setAll(regplatform.StatusPublished)
+	r.clock.Advance(rigPollMin)
+
+	r.tick()
+
+	want := poll.DeliveryID(regplatform.FlowIntention, "YX-000", 1, "portal")
+	assert.Equal(t, []string{want}, sink.ids)
+}
