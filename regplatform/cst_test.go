@@ -62,6 +62,8 @@ func TestCSTWithOtherLocal(t *testing.T) {
 // America/New_York and whose ZONEINFO points nowhere.
 func TestCSTWithoutTZData(t *testing.T) {
 	if os.Getenv("REGPLATFORM_CST_CHILD") == "1" {
+		_, offset := time.Unix(unix20260701T08CST, 0).In(time.Local).Zone()
+		require.NotEqual(t, 8*60*60, offset, "the child must not run in China's zone")
 		checkCST(t)
 		return
 	}
