@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/memstore"
+	"github.com/zcbridge/zcbridge/regplatform"
 )
 
 // fakeClock is a clock the test moves by hand.
@@ -358,73 +358,37 @@ func (o *faultyOutbox) Ack(ctx context.Context, id string) error {
 // injection.
 func newTestOutbox(t *testing.T) *faultyOutbox {
 	t.Helper()
-	return &faultyOutbox{Outbox: &standinOutbox{rows: map[string]*poll.Delivery{}}}
+	return &faultyOutbox{Outbox: memstore.New()}
 }
 
-// standinOutbox is a temporary in-memory outbox used until poll/memstore is
-// in the tree; it follows the poll.Outbox contract.
-type standinOutbox struct {
-	mu   sync.Mutex
-	rows map[string]*poll.Delivery
-}
-
-func (o *standinOutbox) Enqueue(_ context.Context, d poll.Delivery) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if _, ok := o.rows[d.ID]; !ok {
-		d.Payload = append([]byte(nil), d.Payload...)
-		o.rows[d.ID] = &d
-	}
-	return nil
-}
-
-func (o *standinOutbox) Due(
-	_ context.Context, now time.Time, lease time.Duration, limit int,
-) ([]poll.Delivery, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var due []*poll.Delivery
-	for _, d := range o.rows {
-		if !d.NextAt.After(now) {
-			due = append(due, d)
-		}
-	}
-	slices.SortFunc(due, func(a, b *poll.Delivery) int {
-		if c := a.NextAt.Compare(b.NextAt); c != 0 {
-			return c
-		}
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
+func TestEngineAppliesPublicationsOnTimeWhileASinkFails(t *testing.T) {
+	portal := newFlakySink("portal", 3)
+	r := newRig(t, func(c *poll.Config) {
+		c.Sinks = []poll.Sink{portal}
+		c.Outbox = memstore.New(memstore.WithClock(c.Clock.Now))
 	})
-	if limit > 0 && len(due) > limit {
-		due = due[:limit]
-	}
-	out := make([]poll.Delivery, 0, len(due))
-	for _, d := range due {
-		d.NextAt = now.Add(lease)
-		out = append(out, *d)
-	}
-	return out, nil
-}
+	ids := r.add(2)
+	r.tick()
+	r.clock.Advance(rigPollMin)
+	r.platform.setAll(regplatform.StatusPublished)
 
-func (o *standinOutbox) Ack(_ context.Context, id string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	delete(o.rows, id)
-	return nil
-}
+	r.tick()
+	require.Len(t, r.source.outcomes(), 2, "both records were applied in the publishing tick")
+	calls, count := portal.snapshot()
+	assert.Equal(t, 2, calls, "the dispatcher tried each delivery once in that tick")
+	assert.Empty(t, count, "and both tries failed")
 
-func (o *standinOutbox) Retry(_ context.Context, id string, next time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	d, ok := o.rows[id]
-	if !ok {
-		return nil
+	// Default backoff: 10s doubling; 30 minutes covers any wait of the
+	// first retries.
+	for range 6 {
+		r.clock.Advance(30 * time.Minute)
+		r.tick()
 	}
-	d.Attempts++
-	d.NextAt = next
-	d.LastError = reason
-	return nil
+	calls, count = portal.snapshot()
+	assert.Equal(t, 5, calls, "three failures, then one success per record")
+	for _, id := range ids {
+		assert.Equal(t, 1, count[poll.DeliveryID(regplatform.FlowIntention, id, 1, "portal")], id)
+	}
+	assert.Len(t, r.source.outcomes(), 2, "the outcomes were applied once, before any delivery")
+	assert.Len(t, r.logs.lines("WARN", "poll: Sink delivery failed; will retry."), 3)
 }

@@ -171,6 +171,15 @@ func NewResultsTracker(cfg ResultsTrackerConfig) (*ResultsTracker, error) {
 // Name returns "results".
 func (t *ResultsTracker) Name() string { return "results" }
 
+// UseGate makes the tracker's platform calls pause with the engine's others,
+// and a rate limit it meets pause them all; poll.New calls it. Without a
+// gate the tracker reads on every tick whatever the platform answered.
+func (t *ResultsTracker) UseGate(g *Gate) {
+	if g != nil {
+		t.gate = g
+	}
+}
+
 // Tick pages through the executing plans and reads each one that is due.
 // A failure on one plan is logged and the others go on; Tick returns the
 // first few such failures joined. A failing Source, or a paused gate,

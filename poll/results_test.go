@@ -14,6 +14,7 @@ import (
 
 	"github.com/zcbridge/zcbridge/internal/fixtures"
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/memstore"
 	"github.com/zcbridge/zcbridge/regplatform"
 )
 
@@ -540,4 +541,42 @@ func TestNewResultsTrackerRefusesBadConfig(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+}
+
+func TestResultsTrackerPausesWithTheEngineOnARateLimit(t *testing.T) {
+	ctx := context.Background()
+	clock := newTestClock()
+	filed := filedPlan(t, "202611200005")
+	svc := newFakeResults()
+	host := &hostPlans{}
+	for _, id := range []string{"A", "B", "C"} {
+		svc.set("P"+id, &execution{project: projectOf(t, filed, "P"+id,
+			regplatform.BusinessMall, "2026-12-03 10:00:00")})
+		host.plans = append(host.plans, poll.ExecutingPlan{SourceID: "S" + id, PlanID: "P" + id})
+	}
+	svc.fail["project PA"] = errRateLimited(2 * time.Minute)
+	tr, err := poll.NewResultsTracker(poll.ResultsTrackerConfig{
+		Reader: svc, Source: host, Now: clock.Now, Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+	e, err := poll.New(poll.Config{
+		Store: memstore.New(memstore.WithClock(clock.Now)), Jobs: []poll.Job{tr},
+		Clock: clock, MaxPause: 10 * time.Minute, Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+
+	err = e.Tick(ctx)
+	assert.ErrorIs(t, err, regplatform.ErrRateLimited)
+	assert.Equal(t, 1, svc.count("project"), "the tick stopped at the rate limit")
+	assert.Equal(t, clock.Now().Add(2*time.Minute), e.Gate().Until())
+
+	delete(svc.fail, "project PA")
+	clock.Advance(time.Minute)
+	require.NoError(t, e.Tick(ctx))
+	assert.Equal(t, 1, svc.count("project"), "no reads while paused")
+
+	clock.Advance(time.Minute)
+	require.NoError(t, e.Tick(ctx))
+	assert.Equal(t, 4, svc.count("project"))
+	assert.Len(t, host.applied(), 3)
 }

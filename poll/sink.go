@@ -127,18 +127,3 @@ func EnqueuePublication(
 	}
 	return nil
 }
-
-// PublicationHook returns a function for the engine's Config.BeforeApply
-// that enqueues the deliveries of every publication with
-// EnqueuePublication, stamped with now (time.Now when nil). Its errors
-// leave the outcome unapplied, so the engine offers it again next tick.
-func PublicationHook(
-	outbox Outbox, sinks []Sink, now func() time.Time,
-) func(context.Context, Outcome) error {
-	if now == nil {
-		now = time.Now
-	}
-	return func(ctx context.Context, o Outcome) error {
-		return EnqueuePublication(ctx, outbox, sinks, o, now())
-	}
-}

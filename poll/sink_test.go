@@ -183,20 +183,3 @@ func TestEnqueuePublicationReportsOutboxFailure(t *testing.T) {
 	assert.ErrorIs(t, err, ob.failEnqueue)
 	assert.Contains(t, err.Error(), "YX1")
 }
-
-func TestPublicationHookEnqueuesAtItsClock(t *testing.T) {
-	ctx := context.Background()
-	ob := newTestOutbox(t)
-	clock := newFakeClock()
-	hook := poll.PublicationHook(ob, []poll.Sink{namedSink("portal")}, clock.Now)
-
-	require.NoError(t, hook(ctx, intentionPublished(t, "YX1", 1)))
-	require.NoError(t, hook(ctx, poll.Outcome{Flow: regplatform.FlowIntention,
-		SourceID: "YX2", Revision: 1, Kind: poll.OutcomeFailed}))
-
-	due, err := ob.Due(ctx, clock.Now(), time.Minute, 0)
-	require.NoError(t, err)
-	require.Len(t, due, 1)
-	assert.Equal(t, poll.DeliveryID(regplatform.FlowIntention, "YX1", 1, "portal"), due[0].ID)
-	assert.True(t, due[0].CreatedAt.Equal(clock.Now()))
-}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/memstore"
 	"github.com/zcbridge/zcbridge/poll/webhook"
 	"github.com/zcbridge/zcbridge/regplatform"
 )
@@ -203,52 +204,5 @@ var regplatformIntention = regplatform.IntentionResult{
 	PlatformID: "ZCYX-330000-2026-008812",
 }
 
-// newOutbox returns the outbox of these tests. It is a temporary in-memory
-// stand-in, used until poll/memstore is in the tree.
-func newOutbox() poll.Outbox { return &standinOutbox{rows: map[string]*poll.Delivery{}} }
-
-type standinOutbox struct {
-	mu   sync.Mutex
-	rows map[string]*poll.Delivery
-}
-
-func (o *standinOutbox) Enqueue(_ context.Context, d poll.Delivery) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if _, ok := o.rows[d.ID]; !ok {
-		o.rows[d.ID] = &d
-	}
-	return nil
-}
-
-func (o *standinOutbox) Due(
-	_ context.Context, now time.Time, lease time.Duration, limit int,
-) ([]poll.Delivery, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var out []poll.Delivery
-	for _, d := range o.rows {
-		if !d.NextAt.After(now) && (limit == 0 || len(out) < limit) {
-			d.NextAt = now.Add(lease)
-			out = append(out, *d)
-		}
-	}
-	return out, nil
-}
-
-func (o *standinOutbox) Ack(_ context.Context, id string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	delete(o.rows, id)
-	return nil
-}
-
-func (o *standinOutbox) Retry(_ context.Context, id string, next time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if d, ok := o.rows[id]; ok {
-		d.Attempts++
-		d.NextAt, d.LastError = next, reason
-	}
-	return nil
-}
+// newOutbox returns the outbox of these tests.
+func newOutbox() poll.Outbox { return memstore.New() }
