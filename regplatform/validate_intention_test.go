@@ -75,7 +75,9 @@ func TestIntentionValidateFields(t *testing.T) {
 			"items[0].category_code", "采购品目编码", "须为A、B或C后接数字"},
 		{"category_code padded", func(r *R) { r.Items[0].CategoryCode = " A02" },
 			"items[0].category_code", "采购品目编码", "首尾不得有空白字符"},
-		{"category_name too long", func(r *R) { r.Items[0].CategoryName = strings.Repeat("品", 101) },
+		{"category_name too long", func(r *R) {
+			r.Items[0].CategoryName = strings.Repeat("品", 101)
+		},
 			"items[0].category_name", "采购品目名称", "长度须为1–100个字符, 实际101"},
 		{"budget missing", func(r *R) { r.Items[0].BudgetAmount = regplatform.Money{} },
 			"items[0].budget_amount", "预算金额(元)", "必填"},

@@ -96,11 +96,15 @@ func TestPlanValidateFields(t *testing.T) {
 			"packages[0].items[0].category_code", "品目编码", "须为A、B或C后接数字"},
 		{"item category_name", func(r *R) { r.Packages[0].Items[0].CategoryName = "" },
 			"packages[0].items[0].category_name", "品目名称", "必填"},
-		{"item brand_model", func(r *R) { r.Packages[0].Items[0].BrandModel = strings.Repeat("型", 201) },
+		{"item brand_model", func(r *R) {
+			r.Packages[0].Items[0].BrandModel = strings.Repeat("型", 201)
+		},
 			"packages[0].items[0].brand_model", "品牌/型号", "长度不得超过200个字符, 实际201"},
 		{"item unit", func(r *R) { r.Packages[0].Items[0].Unit = "" },
 			"packages[0].items[0].unit", "单位", "必填"},
-		{"item quantity zero", func(r *R) { r.Packages[0].Items[0].Quantity = regplatform.MustQuantity("0") },
+		{"item quantity zero", func(r *R) {
+			r.Packages[0].Items[0].Quantity = regplatform.MustQuantity("0")
+		},
 			"packages[0].items[0].quantity", "数量", "须大于0"},
 		{"item unit_price range", func(r *R) { r.Packages[0].Items[0].UnitPrice = money("0") },
 			"packages[0].items[0].unit_price", "预算单价", "须大于0"},
