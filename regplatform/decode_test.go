@@ -186,3 +186,27 @@ func TestDecodeNeedsPointer(t *testing.T) {
 	assert.NotErrorIs(t, err, regplatform.ErrValidation)
 	assert.True(t, strings.Contains(err.Error(), "non-nil pointer"))
 }
+
+func TestDecodeRefusesIntentionShapes(t *testing.T) {
+	tests := []struct {
+		body, path, message string
+	}{
+		{`{"items":[{"planned_month":"2026-7"}]}`, "items[0].planned_month",
+			`须为"YYYY-MM"格式的月份字符串, 实际"2026-7"`},
+		{`{"items":[{"planned_month":202607}]}`, "items[0].planned_month", "月份字符串"},
+		{`{"items":[{},{"budget_amount":"1.00","remark":7}]}`, "items[1].remark",
+			"须为字符串, 实际为数字"},
+		{`{"items":[{"item_id":"A1"}],"contact":"x"}`, "contact", "未知字段"},
+		{`{"revision":true}`, "revision", "须为整数, 实际true"},
+		{`{"revision":99999999999999999999}`, "revision", "须为整数"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			var r regplatform.Intention
+			fields := fieldErrors(t, regplatform.Decode([]byte(tc.body), &r), "intention")
+			require.Len(t, fields, 1, "%v", fields)
+			assert.Equal(t, tc.path, fields[0].Field)
+			assert.Contains(t, fields[0].Message, tc.message)
+		})
+	}
+}

@@ -162,15 +162,14 @@ func (c *checker) money(path string, m Money) {
 	}
 }
 
-// quantity checks a quantity: set, greater than 0, at most four decimals.
+// quantity checks a quantity: set and greater than 0. A Quantity never
+// holds more than four decimals: ParseQuantity refuses them.
 func (c *checker) quantity(path string, q Quantity) {
 	switch {
 	case !q.IsSet():
 		c.fail(path, "必填")
 	case !q.Decimal().IsPositive():
 		c.fail(path, "须大于0, 实际%s", q)
-	case q.Decimal().Exponent() < -4 && !q.Decimal().Equal(q.Decimal().Round(4)):
-		c.fail(path, "小数不得超过4位, 实际%s", q)
 	}
 }
 

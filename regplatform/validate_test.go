@@ -2,6 +2,7 @@ package regplatform_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -114,4 +115,35 @@ func TestValidationErrorText(t *testing.T) {
 	assert.True(t, errors.Is(err, regplatform.ErrValidation))
 	assert.Contains(t, err.Error(), "regplatform: invalid intention: source_id (校端意向公开唯一标识): 必填")
 	assert.Contains(t, err.Error(), "items (意向明细): 须有1–100项, 实际0项")
+}
+
+// TestRequestFieldsHaveLabels walks the request structs: every field sent
+// on the wire carries the Chinese label that validation errors show.
+func TestRequestFieldsHaveLabels(t *testing.T) {
+	pkg := reflect.TypeFor[regplatform.Money]().PkgPath()
+	var walk func(path string, typ reflect.Type)
+	walk = func(path string, typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || typ.PkgPath() != pkg {
+			return
+		}
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "" {
+				continue
+			}
+			assert.NotEmpty(t, f.Tag.Get("label"), "%s%s has no label", path, name)
+			walk(path+name+".", f.Type)
+		}
+	}
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[regplatform.Intention](),
+		reflect.TypeFor[regplatform.SingleSourceNotice](),
+		reflect.TypeFor[regplatform.PlanFiling](),
+	} {
+		walk(typ.Name()+".", typ)
+	}
 }
