@@ -54,7 +54,9 @@ func runToEnd(t *testing.T, h *harness, planID string) []regplatform.Project {
 func TestPlanFiledAndRejected(t *testing.T) {
 	h := newHarness(t, Config{PublishAfterReads: 1})
 	h.p.Script(regplatform.FlowPlan, "202002270009", Script{
-		Outcomes: map[int]Outcome{1: {Status: regplatform.StatusRejected, Reason: "采购方式与品目不符"}},
+		Outcomes: map[int]Outcome{1: {
+			Status: regplatform.StatusRejected, Reason: "采购方式与品目不符",
+		}},
 	})
 	body := golden(t, "requests/plan-202002270009.json")
 	require.Equal(t, regplatform.CodeOK, h.push(pathPlans, body).env.Code)
