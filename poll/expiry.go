@@ -29,6 +29,16 @@ type ExpirySource interface {
 	Expire(ctx context.Context, sourceID string) error
 }
 
+// ClockedExpirySource is an ExpirySource that wants the job's clock reading
+// with each expiry, so that its 公示期满 guard compares the deadline with the
+// same time the job did (which matters when the engine runs on an injected
+// clock). The job calls ExpireAt instead of Expire when the source has it.
+type ClockedExpirySource interface {
+	ExpirySource
+	// ExpireAt is Expire with the job's current time.
+	ExpireAt(ctx context.Context, sourceID string, now time.Time) error
+}
+
 // ExpiryJobConfig configures NewExpiryJob. Source is required.
 type ExpiryJobConfig struct {
 	Source ExpirySource
@@ -88,7 +98,7 @@ func (j *ExpiryJob) Tick(ctx context.Context) error {
 			if n.Deadline.IsZero() || !now.After(n.Deadline) {
 				continue
 			}
-			if err := j.cfg.Source.Expire(ctx, n.SourceID); err != nil {
+			if err := j.expire(ctx, n.SourceID, now); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -113,4 +123,11 @@ func (j *ExpiryJob) Tick(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("poll: and %d more notices failed", failed-len(errs)))
 	}
 	return errors.Join(errs...)
+}
+
+func (j *ExpiryJob) expire(ctx context.Context, sourceID string, now time.Time) error {
+	if c, ok := j.cfg.Source.(ClockedExpirySource); ok {
+		return c.ExpireAt(ctx, sourceID, now)
+	}
+	return j.cfg.Source.Expire(ctx, sourceID)
 }

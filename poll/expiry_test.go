@@ -127,3 +127,31 @@ func TestNewExpiryJobNeedsASource(t *testing.T) {
 	_, err := poll.NewExpiryJob(poll.ExpiryJobConfig{})
 	assert.Error(t, err)
 }
+
+// clockedPublicity records the time each expiry was fired at.
+type clockedPublicity struct {
+	publicity
+	at map[string]time.Time
+}
+
+func (p *clockedPublicity) ExpireAt(ctx context.Context, sourceID string, now time.Time) error {
+	p.mu.Lock()
+	p.at[sourceID] = now
+	p.mu.Unlock()
+	return p.Expire(ctx, sourceID)
+}
+
+func TestExpiryJobHandsItsClockToAClockedSource(t *testing.T) {
+	clock := &fakeClock{now: deadline(t, "2026-12-11 00:00:00")}
+	src := &clockedPublicity{at: map[string]time.Time{}}
+	src.notices = []poll.NoticeDeadline{
+		{SourceID: "DY1", Deadline: deadline(t, "2026-12-10 23:59:59")}}
+	job, err := poll.NewExpiryJob(poll.ExpiryJobConfig{
+		Source: src, Now: clock.Now, Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+
+	require.NoError(t, job.Tick(context.Background()))
+	assert.Equal(t, []string{"DY1"}, src.expiredIDs())
+	assert.Equal(t, clock.Now(), src.at["DY1"])
+}

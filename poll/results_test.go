@@ -580,3 +580,6 @@ func TestResultsTrackerPausesWithTheEngineOnARateLimit(t *testing.T) {
 	assert.Equal(t, 4, svc.count("project"))
 	assert.Len(t, host.applied(), 3)
 }
+
+// The client's Results service is what the tracker reads with.
+var _ poll.ResultsReader = (*regplatform.ResultsService)(nil)
