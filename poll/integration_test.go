@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zcbridge/zcbridge/internal/fixtures"
 	"github.com/zcbridge/zcbridge/mock"
 	"github.com/zcbridge/zcbridge/poll"
 	"github.com/zcbridge/zcbridge/poll/sqlitestore"
@@ -235,4 +236,89 @@ func TestIntegrationTwoEnginesShareOneStoreAndPushEachRecordOnce(t *testing.T) {
 		faults[r.Fault]++
 	}
 	assert.Positive(t, faults[mock.FaultErrorAfterStore], "the run met faults: %v", faults)
+}
+
+func TestIntegrationEveryFlowRepublishesAfterAFailure(t *testing.T) {
+	s := newStack(t, mock.Config{
+		Seed:   3,
+		Faults: mock.FaultConfig{ErrorAfterStore: 0.2, ResetBeforeStore: 0.1},
+	})
+	client := s.client(t, 2*time.Second, noRetries)
+	notices, plans := newHostSource(), newHostSource()
+	requests := map[string]func(rev int) poll.Request{}
+	for _, n := range fixtures.Notices() {
+		requests[n.SourceID] = func(rev int) poll.Request { c := n; c.Revision = rev; return &c }
+		notices.put(n.SourceID, 1, requests[n.SourceID](1))
+	}
+	for _, p := range fixtures.Plans() {
+		requests[p.SourceID] = func(rev int) poll.Request { c := p; c.Revision = rev; return &c }
+		plans.put(p.SourceID, 1, requests[p.SourceID](1))
+	}
+	s.platform.Script(regplatform.FlowSingleSource, "DY2026000102", mock.Script{
+		Outcomes: map[int]mock.Outcome{1: {Status: regplatform.StatusFailed,
+			Reason: "公示内容不完整"}},
+	})
+	s.platform.Script(regplatform.FlowPlan, "202002270009", mock.Script{
+		Outcomes: map[int]mock.Outcome{1: {Status: regplatform.StatusRejected,
+			Reason: "采购方式与品目不符"}},
+	})
+
+	clock := newTestClock()
+	e, err := poll.New(poll.Config{
+		Store: s.store,
+		Flows: []poll.Flow{
+			poll.SingleSourceFlow(client.SingleSource, notices),
+			poll.PlanFlow(client.Plans, plans),
+		},
+		Clock:  clock,
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+
+	// The host republishes a failed or rejected record as the next revision.
+	republished := map[string]bool{}
+	for range 10 {
+		require.NoError(t, e.Tick(t.Context()))
+		for _, src := range []*hostSource{notices, plans} {
+			for _, o := range src.outcomes() {
+				bad := o.Kind == poll.OutcomeFailed || o.Kind == poll.OutcomeRejected
+				if bad && !republished[o.SourceID] {
+					republished[o.SourceID] = true
+					src.put(o.SourceID, o.Revision+1, requests[o.SourceID](o.Revision+1))
+				}
+			}
+		}
+		if notices.pendingCount()+plans.pendingCount() == 0 {
+			break
+		}
+		clock.Advance(poll.DefaultPollMax)
+	}
+	require.Zero(t, notices.pendingCount()+plans.pendingCount())
+	assert.Equal(t, map[string]bool{"DY2026000102": true, "202002270009": true}, republished)
+
+	final := map[string]poll.Outcome{}
+	for _, o := range append(notices.outcomes(), plans.outcomes()...) {
+		final[o.SourceID] = o
+	}
+	for id, o := range final {
+		wantRev := 1
+		if republished[id] {
+			wantRev = 2
+			assert.Equal(t, 1, s.platform.Accepted(o.Flow, id, 1), id)
+		}
+		assert.Equal(t, wantRev, o.Revision, id)
+		assert.Equal(t, 1, s.platform.Accepted(o.Flow, id, wantRev), id)
+		switch o.Flow {
+		case regplatform.FlowSingleSource:
+			assert.Equal(t, poll.OutcomePublished, o.Kind, id)
+			require.NotNil(t, o.Notice, id)
+			assert.False(t, o.Notice.Deadline.IsZero(), id)
+		case regplatform.FlowPlan:
+			assert.Equal(t, poll.OutcomeFiled, o.Kind, id)
+			require.NotNil(t, o.Plan, id)
+			assert.NotEmpty(t, o.Plan.PlanID, id)
+			assert.NotEmpty(t, o.Plan.PlanNo, id)
+		}
+	}
+	assert.Len(t, final, len(fixtures.Notices())+len(fixtures.Plans()))
 }
