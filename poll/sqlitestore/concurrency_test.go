@@ -1,6 +1,7 @@
 package sqlitestore_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"sync"
@@ -143,4 +144,36 @@ func TestMigrateIdempotent(t *testing.T) {
 func TestOpenUnusablePath(t *testing.T) {
 	_, err := sqlitestore.Open(t.Context(), freshPath(t)+"/no-such-dir/x.db")
 	assert.Error(t, err)
+}
+
+// TestBusyWaitsUntilContextEnds holds the file's write lock from another
+// connection: a claim waits, and reports the context's end rather than
+// SQLite's "database is locked"; once the lock is gone, claims succeed.
+func TestBusyWaitsUntilContextEnds(t *testing.T) {
+	path := freshPath(t)
+	s, err := sqlitestore.Open(t.Context(), path, sqlitestore.WithBusyTimeout(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+
+	other, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	t.Cleanup(func() { other.Close() })
+	holder, err := other.Conn(t.Context())
+	require.NoError(t, err)
+	_, err = holder.ExecContext(t.Context(), "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+
+	k := poll.Key{Flow: "intention", SourceID: "YX2026000001", Revision: 1}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, _, err = s.Claim(ctx, k, "engine-a", time.Minute)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotContains(t, err.Error(), "locked")
+
+	_, err = holder.ExecContext(t.Context(), "ROLLBACK")
+	require.NoError(t, err)
+	require.NoError(t, holder.Close())
+	_, _, err = s.Claim(t.Context(), k, "engine-a", time.Minute)
+	assert.NoError(t, err, "claim once the lock is released")
 }
