@@ -37,10 +37,11 @@
 //
 // # Known limits
 //
-// Durability is Redis's: with the default snapshotting, a Redis crash can
-// lose the last writes, and a lost claim or in-doubt mark can lead to a
-// second push of a revision (which the platform dedupes). Run Redis with
-// appendonly yes and appendfsync everysec or always when that matters.
+// Durability is Redis's: with snapshots only, a Redis crash can lose the
+// last writes. A lost in-doubt entry loses the body kept for it, so the
+// revision is pushed again with a body rebuilt from the record, which the
+// platform refuses (3001) if the record changed meanwhile. Run Redis with
+// appendonly yes and appendfsync everysec or always.
 // Entries are never deleted. List reads the index and then the entries, not
 // atomically: an entry that changes state in between is left out, so a
 // limited List may return fewer entries than exist.
