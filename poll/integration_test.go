@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/zcbridge/zcbridge/internal/fixtures"
 	"github.com/zcbridge/zcbridge/mock"
@@ -61,6 +62,8 @@ func (s *stack) client(t *testing.T, timeout time.Duration,
 		regplatform.WithTimeout(timeout),
 		regplatform.WithRetryPolicy(retry),
 		regplatform.WithLogger(slog.New(slog.DiscardHandler)),
+		// The contract's 20 requests a second would only slow the tests.
+		regplatform.WithRateLimit(rate.Inf, 0),
 	)
 	require.NoError(t, err)
 	return c
@@ -211,10 +214,9 @@ func TestIntegrationTwoEnginesShareOneStoreAndPushEachRecordOnce(t *testing.T) {
 		},
 	})
 	src, ids := hostWith(t, 36, "YXM")
-	client := s.client(t, 300*time.Millisecond, quickRetries)
-
 	var wg sync.WaitGroup
 	for i := range 2 {
+		client := s.client(t, 300*time.Millisecond, quickRetries)
 		e, clock := s.engine(t, client, src, fmt.Sprintf("engine-%d", i), &logBuffer{})
 		wg.Go(func() {
 			for range 30 {
