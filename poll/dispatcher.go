@@ -128,12 +128,14 @@ func (d *Dispatcher) Name() string { return "sinks" }
 // only when the outbox fails or ctx ends, and then the deliveries it took
 // but did not try become due again once their lease ends.
 func (d *Dispatcher) Tick(ctx context.Context) error {
-	var ackErrs []error
+	var errs []error
+	failed := 0
 	for tried := 0; tried < d.cfg.MaxPerTick; {
 		limit := min(d.cfg.BatchSize, d.cfg.MaxPerTick-tried)
 		batch, err := d.cfg.Outbox.Due(ctx, d.cfg.Now(), d.cfg.Lease, limit)
 		if err != nil {
-			return errors.Join(append(ackErrs, fmt.Errorf("poll: take due deliveries: %w", err))...)
+			errs = append(errs, fmt.Errorf("poll: take due deliveries: %w", err))
+			break
 		}
 
 		for _, dl := range batch {
@@ -141,7 +143,10 @@ func (d *Dispatcher) Tick(ctx context.Context) error {
 				return err
 			}
 			if err := d.try(ctx, dl); err != nil {
-				ackErrs = append(ackErrs, err)
+				if failed < maxJobErrors {
+					errs = append(errs, err)
+				}
+				failed++
 			}
 		}
 
@@ -150,7 +155,11 @@ func (d *Dispatcher) Tick(ctx context.Context) error {
 			break
 		}
 	}
-	return errors.Join(ackErrs...)
+	if failed > maxJobErrors {
+		errs = append(errs, fmt.Errorf("poll: and %d more outbox writes failed",
+			failed-maxJobErrors))
+	}
+	return errors.Join(errs...)
 }
 
 // try delivers dl once and records the result. It returns an error only

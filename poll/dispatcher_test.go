@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -286,6 +288,27 @@ func TestDispatcherReportsAckFailure(t *testing.T) {
 	assert.ErrorIs(t, err, ob.failAck)
 	calls, _ := sink.snapshot()
 	assert.Equal(t, 1, calls)
+}
+
+func TestDispatcherBoundsTheErrorsOfOneTick(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	ob := newTestOutbox(t)
+	ob.failAck = errors.New("connection reset")
+	sink := newFlakySink("portal", 0)
+	for i := range 13 {
+		require.NoError(t, poll.EnqueuePublication(ctx, ob, []poll.Sink{sink},
+			intentionPublished(t, fmt.Sprintf("YX%02d", i), 1), clock.Now()))
+	}
+	d := newDispatcher(t, poll.DispatcherConfig{
+		Outbox: ob, Sinks: []poll.Sink{sink}, Now: clock.Now,
+		Logger: slog.New(slog.DiscardHandler),
+	})
+
+	err := d.Tick(ctx)
+	require.Error(t, err)
+	assert.Equal(t, 10, strings.Count(err.Error(), "connection reset"))
+	assert.Contains(t, err.Error(), "and 3 more outbox writes failed")
 }
 
 func TestDispatcherBoundsOneTick(t *testing.T) {

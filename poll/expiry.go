@@ -105,7 +105,7 @@ func (j *ExpiryJob) Tick(ctx context.Context) error {
 				failed++
 				j.cfg.Logger.Warn("poll: Notice expiry failed; will retry.",
 					slog.String("source_id", n.SourceID), slog.String("error", err.Error()))
-				if len(errs) < maxTrackErrors {
+				if len(errs) < maxJobErrors {
 					errs = append(errs, fmt.Errorf("poll: expire notice %s: %w", n.SourceID, err))
 				}
 				continue

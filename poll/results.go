@@ -143,8 +143,9 @@ type planSeen struct {
 	nextRead    time.Time
 }
 
-// maxTrackErrors bounds the per-plan errors one tick reports.
-const maxTrackErrors = 10
+// maxJobErrors bounds the errors one tick of a job reports; the rest are
+// counted.
+const maxJobErrors = 10
 
 // NewResultsTracker checks cfg and returns the tracker. It fails when Reader
 // or Source is nil or the read intervals are negative or inverted.
@@ -208,7 +209,7 @@ func (t *ResultsTracker) Tick(ctx context.Context) error {
 				continue
 			}
 			failed++
-			if len(errs) < maxTrackErrors {
+			if len(errs) < maxJobErrors {
 				errs = append(errs, err)
 			}
 			if t.gate != nil && t.gate.Observe(err) > 0 {
