@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 )
 
@@ -154,7 +155,7 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.RateBurst == 0 && c.RateLimit > 0 {
-		c.RateBurst = max(1, int(c.RateLimit+0.999999))
+		c.RateBurst = max(1, int(math.Ceil(c.RateLimit)))
 	}
 	if c.Faults.LatencyDuration == 0 {
 		c.Faults.LatencyDuration = 50 * time.Millisecond

@@ -64,9 +64,9 @@ func (p *Platform) injectBefore(ex *exchange, key faultKey, isPush bool) Fault {
 	if isPush {
 		script := p.scriptFor(key.Flow, key.SourceID)
 		if f, ok := script.scriptedFault(key.Revision, attempt); ok {
-			delayed, fault = f == FaultLatency, f
+			delayed, fault = false, f
 			if f == FaultLatency {
-				fault = FaultNone
+				delayed, fault = true, FaultNone
 			}
 		}
 	}
