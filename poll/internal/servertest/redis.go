@@ -13,14 +13,17 @@ import (
 // when Redis cannot be reached.
 func Redis(tb testing.TB) (*redis.Client, string) {
 	tb.Helper()
-	client := redis.NewClient(&redis.Options{Addr: RedisAddr()})
-
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
+	// The probe does not retry, so an absent server is reported at once.
+	probe := redis.NewClient(&redis.Options{Addr: RedisAddr(), MaxRetries: -1})
+	err := probe.Ping(ctx).Err()
+	_ = probe.Close()
+	if err != nil {
 		Unavailable(tb, "Redis", err)
 	}
+
+	client := redis.NewClient(&redis.Options{Addr: RedisAddr()})
 
 	prefix := Name("zcb_test_") + ":"
 	tb.Cleanup(func() {
