@@ -333,3 +333,44 @@ func TestSinksUseTheStoreAsOutboxByDefault(t *testing.T) {
 	want := poll.DeliveryID(regplatform.FlowIntention, "YX-000", 1, "portal")
 	assert.Equal(t, []string{want}, sink.ids)
 }
+
+func TestPushOfACrashedEngineIsReconciledOnceItsLeaseEnds(t *testing.T) {
+	cases := []struct {
+		name       string
+		stored     bool
+		wantPushes int
+	}{
+		{"the platform stored it", true, 0},
+		{"the platform never got it", false, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, nil)
+			r.add(1)
+			body, err := regplatform.Encode(intention(t, "YX-000", 1))
+			require.NoError(t, err)
+
+			// Another engine claimed, marked and sent, then died.
+			key := poll.Key{Flow: "intention", SourceID: "YX-000", Revision: 1}
+			l, _, err := r.store.Claim(t.Context(), key, "engine-dead", poll.DefaultLeaseTTL)
+			require.NoError(t, err)
+			require.NoError(t, r.store.MarkSending(t.Context(), l, body))
+			if c.stored {
+				r.platform.set("YX-000", 1, regplatform.StatusPublishing, "")
+			}
+
+			r.tick()
+			assert.Zero(t, r.platform.pushCount(), "the dead engine's lease still holds")
+			assert.Equal(t, poll.StateInDoubt, r.entry("YX-000", 1).State)
+
+			r.clock.Advance(poll.DefaultLeaseTTL)
+			r.tick()
+			calls := r.platform.pushesOf("YX-000")
+			require.Len(t, calls, c.wantPushes)
+			for _, call := range calls {
+				assert.Equal(t, body, call.body, "the dead engine's bytes are resent")
+			}
+			assert.Equal(t, poll.StateAccepted, r.entry("YX-000", 1).State)
+		})
+	}
+}
