@@ -43,4 +43,7 @@
 // was sent, one row per revision. Prune old finished rows yourself if the
 // table grows too large (see docs/operations.md). A body kept for a push
 // must fit in a bytea (1 GB), far above the platform's request limit.
+// pgx prepares and caches statements per connection; behind PgBouncer in
+// transaction pooling mode, add default_query_exec_mode=exec to the
+// connection string (or use PgBouncer 1.21+ with prepared statements on).
 package pgstore
