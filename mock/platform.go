@@ -132,6 +132,8 @@ type exchange struct {
 	rec RecordedRequest
 	// done is set once an answer (or a dropped connection) was produced.
 	done bool
+	// recorded is set once rec is in the platform's request log.
+	recorded bool
 }
 
 func (ex *exchange) fail(e *apiError) {
@@ -183,6 +185,10 @@ func (p *Platform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Platform) finish(ex *exchange) {
+	if ex.recorded {
+		return
+	}
+	ex.recorded = true
 	p.cfg.Logger.Debug("mock: Request served.",
 		slog.String("method", ex.rec.Method), slog.String("path", ex.rec.Path),
 		slog.String("request_id", ex.rec.RequestID), slog.String("code", ex.rec.Code),

@@ -138,8 +138,9 @@ func (p *Platform) dropConnection(ex *exchange) {
 	ex.rec.HTTPStatus = 0
 	ex.done = true
 
-	// The deferred finish of ServeHTTP records the request even when the
-	// handler is aborted by panicking.
+	// Record before the connection goes: a client that sees the reset may
+	// look at the request log at once.
+	p.finish(ex)
 	hj, ok := ex.w.(http.Hijacker)
 	if !ok {
 		panic(http.ErrAbortHandler)
