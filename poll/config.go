@@ -117,7 +117,7 @@ func (c Config) withDefaults() (Config, error) {
 
 	names := make(map[string]bool, len(c.Flows))
 	for i, f := range c.Flows {
-		if f == nil || f.Name() == "" || f.Source() == nil {
+		if f == nil || f.Name() == "" || f.Source() == nil || isIncomplete(f) {
 			return c, fmt.Errorf("%w: flow %d is incomplete", ErrConfig, i)
 		}
 		if names[string(f.Name())] {
@@ -185,6 +185,12 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// isIncomplete reports a flow of this package built without a service.
+func isIncomplete(f Flow) bool {
+	c, ok := f.(interface{ incomplete() bool })
+	return ok && c.incomplete()
 }
 
 // sinkDefaults picks the outbox and adds the dispatcher job for Sinks. It

@@ -199,11 +199,15 @@ func (e *Engine) runFlow(ctx context.Context, f Flow) error {
 	start := e.clock.Now()
 	p := &pass{e: e, f: f, name: string(f.Name())}
 
-	p.fail(p.walk(ctx))
+	walkErr := p.walk(ctx)
+	p.fail(walkErr)
 	if ctx.Err() == nil {
 		p.settle(ctx)
 	}
-	e.backoff.sweep(p.name)
+	if walkErr == nil && ctx.Err() == nil {
+		// Only a complete walk tells which records the Source dropped.
+		e.backoff.sweep(p.name)
+	}
 
 	took := e.clock.Now().Sub(start)
 	e.metrics.Observe(MetricTickDuration, took, Attr{"flow", p.name})

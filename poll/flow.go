@@ -61,9 +61,12 @@ type PlanService interface {
 // IntentionFlow drives 采购意向 (2.5.1, 2.5.2) for the records src lists.
 func IntentionFlow(svc IntentionService, src Source) Flow {
 	return &pushFlow[regplatform.IntentionResult]{
-		name: regplatform.FlowIntention,
-		src:  src,
-		push: svc.PublishBody,
+		noSvc: svc == nil,
+		name:  regplatform.FlowIntention,
+		src:   src,
+		push: func(ctx context.Context, body []byte) (*regplatform.Receipt, error) {
+			return svc.PublishBody(ctx, body)
+		},
 		results: func(ctx context.Context, ids []string) ([]regplatform.IntentionResult, error) {
 			rs, err := svc.Results(ctx, ids)
 			if err != nil || rs == nil {
@@ -82,9 +85,12 @@ func IntentionFlow(svc IntentionService, src Source) Flow {
 // lists.
 func SingleSourceFlow(svc SingleSourceService, src Source) Flow {
 	return &pushFlow[regplatform.NoticeResult]{
-		name: regplatform.FlowSingleSource,
-		src:  src,
-		push: svc.PublishBody,
+		noSvc: svc == nil,
+		name:  regplatform.FlowSingleSource,
+		src:   src,
+		push: func(ctx context.Context, body []byte) (*regplatform.Receipt, error) {
+			return svc.PublishBody(ctx, body)
+		},
 		results: func(ctx context.Context, ids []string) ([]regplatform.NoticeResult, error) {
 			rs, err := svc.Results(ctx, ids)
 			if err != nil || rs == nil {
@@ -103,9 +109,12 @@ func SingleSourceFlow(svc SingleSourceService, src Source) Flow {
 // the results of a filed plan's execution (2.8.x) is separate work.
 func PlanFlow(svc PlanService, src Source) Flow {
 	return &pushFlow[regplatform.PlanResult]{
-		name: regplatform.FlowPlan,
-		src:  src,
-		push: svc.FileBody,
+		noSvc: svc == nil,
+		name:  regplatform.FlowPlan,
+		src:   src,
+		push: func(ctx context.Context, body []byte) (*regplatform.Receipt, error) {
+			return svc.FileBody(ctx, body)
+		},
 		results: func(ctx context.Context, ids []string) ([]regplatform.PlanResult, error) {
 			rs, err := svc.Results(ctx, ids)
 			if err != nil || rs == nil {
@@ -122,6 +131,7 @@ func PlanFlow(svc PlanService, src Source) Flow {
 
 // pushFlow is the one Flow implementation, over a flow's typed result R.
 type pushFlow[R any] struct {
+	noSvc   bool // built without a service; New refuses it
 	name    regplatform.Flow
 	src     Source
 	push    func(context.Context, []byte) (*regplatform.Receipt, error)
@@ -130,6 +140,8 @@ type pushFlow[R any] struct {
 }
 
 func (f *pushFlow[R]) Name() regplatform.Flow { return f.name }
+
+func (f *pushFlow[R]) incomplete() bool { return f.noSvc || f.src == nil }
 
 func (f *pushFlow[R]) Source() Source { return f.src }
 
