@@ -24,19 +24,11 @@ type ExpirySource interface {
 	// greater than after, in SourceID byte order, at most limit.
 	InPublicity(ctx context.Context, after string, limit int) ([]NoticeDeadline, error)
 	// Expire fires 公示期满 on the notice (单一来源公示发布中 →
-	// 单一来源公示结束) with a compare-and-set on its status. Expiring a notice
-	// that has already moved on must be harmless.
-	Expire(ctx context.Context, sourceID string) error
-}
-
-// ClockedExpirySource is an ExpirySource that wants the job's clock reading
-// with each expiry, so that its 公示期满 guard compares the deadline with the
-// same time the job did (which matters when the engine runs on an injected
-// clock). The job calls ExpireAt instead of Expire when the source has it.
-type ClockedExpirySource interface {
-	ExpirySource
-	// ExpireAt is Expire with the job's current time.
-	ExpireAt(ctx context.Context, sourceID string, now time.Time) error
+	// 单一来源公示结束) with a compare-and-set on its status. now is the
+	// job's clock reading, already past the deadline: the host's guard
+	// compares with it, so an engine on an injected clock agrees with its
+	// host. Expiring a notice that has already moved on must be harmless.
+	Expire(ctx context.Context, sourceID string, now time.Time) error
 }
 
 // ExpiryJobConfig configures NewExpiryJob. Source is required.
@@ -126,8 +118,5 @@ func (j *ExpiryJob) Tick(ctx context.Context) error {
 }
 
 func (j *ExpiryJob) expire(ctx context.Context, sourceID string, now time.Time) error {
-	if c, ok := j.cfg.Source.(ClockedExpirySource); ok {
-		return c.ExpireAt(ctx, sourceID, now)
-	}
-	return j.cfg.Source.Expire(ctx, sourceID)
+	return j.cfg.Source.Expire(ctx, sourceID, now)
 }

@@ -20,6 +20,7 @@ type publicity struct {
 	mu      sync.Mutex
 	notices []poll.NoticeDeadline // in SourceID order
 	expired []string
+	at      map[string]time.Time // the job's time of each expiry
 	fail    map[string]error
 	pages   int
 }
@@ -39,12 +40,16 @@ func (p *publicity) InPublicity(
 	return out, nil
 }
 
-func (p *publicity) Expire(_ context.Context, sourceID string) error {
+func (p *publicity) Expire(_ context.Context, sourceID string, now time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.fail[sourceID]; err != nil {
 		return err
 	}
+	if p.at == nil {
+		p.at = make(map[string]time.Time)
+	}
+	p.at[sourceID] = now
 	kept := p.notices[:0]
 	for _, n := range p.notices {
 		if n.SourceID != sourceID {
@@ -128,22 +133,9 @@ func TestNewExpiryJobNeedsASource(t *testing.T) {
 	assert.Error(t, err)
 }
 
-// clockedPublicity records the time each expiry was fired at.
-type clockedPublicity struct {
-	publicity
-	at map[string]time.Time
-}
-
-func (p *clockedPublicity) ExpireAt(ctx context.Context, sourceID string, now time.Time) error {
-	p.mu.Lock()
-	p.at[sourceID] = now
-	p.mu.Unlock()
-	return p.Expire(ctx, sourceID)
-}
-
-func TestExpiryJobHandsItsClockToAClockedSource(t *testing.T) {
+func TestExpiryJobHandsItsClockToTheSource(t *testing.T) {
 	clock := &fakeClock{now: deadline(t, "2026-12-11 00:00:00")}
-	src := &clockedPublicity{at: map[string]time.Time{}}
+	src := &publicity{}
 	src.notices = []poll.NoticeDeadline{
 		{SourceID: "DY1", Deadline: deadline(t, "2026-12-10 23:59:59")}}
 	job, err := poll.NewExpiryJob(poll.ExpiryJobConfig{

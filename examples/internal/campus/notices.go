@@ -111,8 +111,9 @@ func (n *Notices) InPublicity(ctx context.Context, after string,
 	return out, nil
 }
 
-// Expire fires 公示期满; a notice that has moved on already is left alone.
-func (n *Notices) Expire(ctx context.Context, sourceID string) error {
+// Expire fires 公示期满 at the engine's time now; a notice that has moved on
+// already is left alone.
+func (n *Notices) Expire(ctx context.Context, sourceID string, now time.Time) error {
 	r, err := n.db.Get(ctx, n.name, sourceID)
 	if err != nil || r.Status != string(sm.SingleSourcePublicity) {
 		return err
@@ -121,7 +122,7 @@ func (n *Notices) Expire(ctx context.Context, sourceID string) error {
 	if err != nil {
 		return err
 	}
-	facts := sm.PublicityDeadline{Now: time.Now(), Deadline: deadline.Time}
+	facts := sm.PublicityDeadline{Now: now, Deadline: deadline.Time}
 	_, err = n.fire(ctx, r, sm.SingleSourceEventPublicityEnded, facts, nil)
 	return err
 }
