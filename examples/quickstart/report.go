@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/zcbridge/zcbridge/examples/internal/campus"
 	"github.com/zcbridge/zcbridge/poll"
@@ -18,8 +17,8 @@ import (
 // every plan, and what the two receivers got.
 func report(ctx context.Context, out io.Writer, db *campus.DB, sinks ...*receiver) error {
 	fmt.Fprintln(out, "\nfinal state of every record:")
-	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  flow\tsource_id\trev\tstatus\tURL, plan no. or reason")
+	var tw table
+	tw.add("flow", "source_id", "rev", "status", "URL, plan no. or reason")
 	var plans []campus.Record
 	for _, flow := range []regplatform.Flow{
 		regplatform.FlowIntention, regplatform.FlowSingleSource, regplatform.FlowPlan,
@@ -29,16 +28,13 @@ func report(ctx context.Context, out io.Writer, db *campus.DB, sinks ...*receive
 			return err
 		}
 		for _, r := range rows {
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", r.Flow, r.SourceID, r.Revision,
-				statusLabel(r), detail(r))
+			tw.add(string(r.Flow), r.SourceID, fmt.Sprint(r.Revision), statusLabel(r), detail(r))
 			if flow == regplatform.FlowPlan {
 				plans = append(plans, r)
 			}
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	tw.print(out, "  ")
 
 	for _, r := range plans {
 		if err := planResults(out, r); err != nil {
@@ -64,12 +60,12 @@ func planResults(out io.Writer, r campus.Record) error {
 	}
 	fmt.Fprintf(out, "\nplan %s (%s, %s) %s: %s\n", r.SourceID, r.PlanNo, u.BusinessType,
 		businessLabel(u.BusinessType), u.Status)
-	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	var tw table
 	for _, p := range u.Packages {
-		fmt.Fprintf(tw, "  包%s\t%s\t%s\t%s\t%s\n", p.PackageNo, p.Name, p.Status,
-			p.BudgetAmount, awards(p))
+		tw.add("包"+p.PackageNo, p.Name, string(p.Status), p.BudgetAmount.String(), awards(p))
 	}
-	return tw.Flush()
+	tw.print(out, "  ")
+	return nil
 }
 
 func awards(p poll.PackageResult) string {
