@@ -13,8 +13,8 @@
 //
 // The rules are the reporting thresholds (ParseThresholds, Thresholds),
 // supplier eligibility (SupplierLibrary, CheckSupplier) and the locked-state
-// rule (CheckMethodChange, CheckTermination), which work on the host's
-// status labels.
+// rule (CheckMethodChange, CheckTermination), which work on the status as
+// the host stores it: its Chinese label, workflow node or English name.
 //
 // Known limits: guards see only the facts passed to Fire, so anything that
 // needs I/O (a supplier lookup) is done by the caller first and passed in.

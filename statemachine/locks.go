@@ -21,16 +21,34 @@ const (
 	LockExecuting LockGroup = "采购执行中"
 )
 
-// lockedStatuses maps each locked status label to its group; the labels come
-// from the flows' tables.
-var lockedStatuses = map[string]LockGroup{
-	SingleSourceAwaitingPlatform.Label(): LockSingleSourcePublicity,
-	SingleSourcePublicity.Label():        LockSingleSourcePublicity,
-	SingleSourceCampus.Label():           LockSingleSourcePublicity,
-	PlanDeclaring.Label():                LockPlanFiling,
-	PlanExecuting.Label():                LockExecuting,
-	ResultExecuting.Label():              LockExecuting,
-}
+// lockedStatuses maps every name a host may store for a locked status to
+// its group: the Chinese label, the workflow node, an older wording and the
+// English name, all taken from the flows' tables, so that a status the
+// Parse functions read as a locked state is locked here too.
+var lockedStatuses = func() map[string]LockGroup {
+	m := make(map[string]LockGroup)
+	add := func(g LockGroup, names ...string) {
+		for _, n := range names {
+			m[n] = g
+		}
+	}
+	for _, s := range []SingleSourceState{
+		SingleSourceAwaitingPlatform, SingleSourcePublicity, SingleSourceCampus,
+	} {
+		add(LockSingleSourcePublicity, s.Label(), s.String())
+	}
+	plan := map[PlanState]LockGroup{PlanDeclaring: LockPlanFiling, PlanExecuting: LockExecuting}
+	for s, g := range plan {
+		add(g, s.Label(), s.Node(), s.String())
+	}
+	for alias, s := range planStateAliases {
+		if g, ok := plan[s]; ok {
+			add(g, alias)
+		}
+	}
+	add(LockExecuting, ResultExecuting.Label(), ResultExecuting.String())
+	return m
+}()
 
 // LockedAction is what the locked-state rule forbids.
 type LockedAction string
@@ -70,20 +88,22 @@ func (e *LockedError) Error() string {
 // Is makes errors.Is(err, ErrLocked) true.
 func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
-// LockGroupOf returns the lock group of a status label as the host stores
-// it (surrounding white space ignored); false when the status is not
-// locked.
+// LockGroupOf returns the lock group of a status as the host stores it: its
+// Chinese label, its workflow node, an older wording or its English name,
+// surrounding white space ignored. It returns false when the status is not
+// locked, including for a text that names no status at all.
 func LockGroupOf(status string) (LockGroup, bool) {
 	g, ok := lockedStatuses[strings.TrimSpace(status)]
 	return g, ok
 }
 
-// CheckMethodChange returns nil when a project in status (its label) may
-// change its procurement method, and a *LockedError otherwise.
+// CheckMethodChange returns nil when a project in status (any name
+// LockGroupOf reads) may change its procurement method, and a *LockedError
+// otherwise.
 func CheckMethodChange(status string) error { return checkLocked(status, ActionChangeMethod) }
 
-// CheckTermination returns nil when a project in status (its label) may be
-// terminated, and a *LockedError otherwise.
+// CheckTermination returns nil when a project in status (any name
+// LockGroupOf reads) may be terminated, and a *LockedError otherwise.
 func CheckTermination(status string) error { return checkLocked(status, ActionTerminate) }
 
 func checkLocked(status string, action LockedAction) error {

@@ -79,3 +79,37 @@ func TestLockedErrorText(t *testing.T) {
 	err = statemachine.CheckMethodChange("校内单一来源公示")
 	assert.Contains(t, err.Error(), "may not change its procurement method")
 }
+
+// TestLockedStatesByEveryName: a status the Parse functions read as a
+// locked state is locked whichever of its names the host stores: the
+// Chinese label, the workflow node, an older wording or the English name.
+func TestLockedStatesByEveryName(t *testing.T) {
+	cases := []struct {
+		status string
+		group  statemachine.LockGroup
+	}{
+		{"政府采购计划申报中", statemachine.LockPlanFiling},
+		{"declaring", statemachine.LockPlanFiling},
+		{"executing", statemachine.LockExecuting},
+		{"awaiting_platform", statemachine.LockSingleSourcePublicity},
+		{"publicity", statemachine.LockSingleSourcePublicity},
+		{"campus_publicity", statemachine.LockSingleSourcePublicity},
+	}
+	for _, c := range cases {
+		t.Run(c.status, func(t *testing.T) {
+			g, ok := statemachine.LockGroupOf(c.status)
+			assert.True(t, ok, "%q is not locked", c.status)
+			assert.Equal(t, c.group, g)
+			assert.ErrorIs(t, statemachine.CheckMethodChange(c.status), statemachine.ErrLocked)
+			assert.ErrorIs(t, statemachine.CheckTermination(c.status), statemachine.ErrLocked)
+		})
+	}
+
+	// The other names of unlocked states stay unlocked.
+	for _, status := range []string{"政府采购计划申报", "计划申报", "declaration", "draft",
+		"publishing", "recorded", "method_review"} {
+		_, ok := statemachine.LockGroupOf(status)
+		assert.False(t, ok, "%q is locked", status)
+		assert.NoError(t, statemachine.CheckMethodChange(status), status)
+	}
+}
