@@ -23,8 +23,8 @@ type nonceEntry struct {
 }
 
 // authenticate checks §2 for r and its raw body and returns the AppKey. The
-// checks run in this order: AppKey (2004), signed-header list and signature
-// (2001), timestamp (2002), nonce (2003). A nonce is remembered only once
+// checks run in this order: AppKey (2004), signed-header list, Content-MD5
+// present with a body, and signature (2001), timestamp (2002), nonce (2003). A nonce is remembered only once
 // the signature holds, so a forged request cannot burn a nonce.
 func (p *Platform) authenticate(r *http.Request, body []byte) (string, *apiError) {
 	appKey := r.Header.Get(regplatform.HeaderKey)
@@ -45,6 +45,9 @@ func (p *Platform) authenticate(r *http.Request, body []byte) (string, *apiError
 	if e != nil {
 		return "", e
 	}
+	if len(body) > 0 && r.Header.Get(regplatform.HeaderContentMD5) == "" {
+		return "", newError(regplatform.CodeBadSignature, "签名无效: 缺少 Content-MD5")
+	}
 	sts := regplatform.StringToSign(regplatform.SignInput{
 		Method:      r.Method,
 		Accept:      r.Header.Get("Accept"),
@@ -52,8 +55,9 @@ func (p *Platform) authenticate(r *http.Request, body []byte) (string, *apiError
 		ContentType: r.Header.Get("Content-Type"),
 		Date:        r.Header.Get("Date"),
 		Headers:     signed,
-		Path:        r.URL.Path,
-		Query:       r.URL.Query(),
+		// The path as it stands in the request line, escaped as sent.
+		Path:  r.URL.EscapedPath(),
+		Query: r.URL.Query(),
 	})
 	want, err := regplatform.Sign(method, secret, sts)
 	got := r.Header.Get(regplatform.HeaderSignature)
@@ -68,7 +72,10 @@ func (p *Platform) authenticate(r *http.Request, body []byte) (string, *apiError
 	if err != nil {
 		return "", newError(regplatform.CodeClockSkew, "时间戳超出有效期: 不是毫秒数")
 	}
-	if skew := now.Sub(time.UnixMilli(ms)); skew > timestampWindow || skew < -timestampWindow {
+	// Compared in whole milliseconds, the unit of the header: exactly
+	// 900 000 ms away is still valid.
+	window := timestampWindow.Milliseconds()
+	if skew := now.UnixMilli() - ms; skew > window || skew < -window {
 		return "", newError(regplatform.CodeClockSkew, "时间戳超出有效期")
 	}
 

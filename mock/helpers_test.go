@@ -107,7 +107,7 @@ func (h *harness) sign(r *http.Request, signed map[string]string) {
 		Method: r.Method, Accept: r.Header.Get("Accept"),
 		ContentMD5:  r.Header.Get(regplatform.HeaderContentMD5),
 		ContentType: r.Header.Get("Content-Type"),
-		Headers:     signed, Path: r.URL.Path, Query: r.URL.Query(),
+		Headers:     signed, Path: r.URL.EscapedPath(), Query: r.URL.Query(),
 	})
 	sig, err := regplatform.Sign(h.method, h.secret, sts)
 	require.NoError(h.t, err)

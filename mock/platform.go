@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,7 +155,7 @@ func (ex *exchange) ok(data any) {
 // ServeHTTP answers one request of the contract.
 func (p *Platform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex := &exchange{w: w, r: r, rec: RecordedRequest{
-		At: p.cfg.Clock(), Method: r.Method, Path: r.URL.Path,
+		At: p.cfg.Clock(), Method: r.Method, Path: r.URL.EscapedPath(),
 		AppKey: r.Header.Get(regplatform.HeaderKey), RequestID: p.nextRequestID(),
 	}}
 	defer p.finish(ex)
@@ -201,9 +202,10 @@ func (p *Platform) finish(ex *exchange) {
 	p.requests = append(p.requests, ex.rec)
 }
 
-// route dispatches an authenticated request by path, base path removed.
+// route dispatches an authenticated request by its path as sent (escaped),
+// base path removed.
 func (p *Platform) route(ex *exchange, appKey string, body []byte) {
-	path, ok := strings.CutPrefix(ex.r.URL.Path, p.cfg.BasePath)
+	path, ok := strings.CutPrefix(ex.r.URL.EscapedPath(), p.cfg.BasePath)
 	if !ok {
 		ex.fail(newError(regplatform.CodeNotFound, "接口不存在"))
 		return
@@ -232,14 +234,20 @@ func (p *Platform) route(ex *exchange, appKey string, body []byte) {
 	}
 }
 
-// planPath splits /v1/plans/{plan_id}/{project|announcements|bids|awards}.
+// planPath splits the escaped path
+// /v1/plans/{plan_id}/{project|announcements|bids|awards} and returns the
+// plan id unescaped.
 func planPath(path string) (planID, what string, ok bool) {
 	rest, ok := strings.CutPrefix(path, "/v1/plans/")
 	if !ok {
 		return "", "", false
 	}
-	planID, what, ok = strings.Cut(rest, "/")
-	if !ok || planID == "" {
+	escaped, what, ok := strings.Cut(rest, "/")
+	if !ok || escaped == "" {
+		return "", "", false
+	}
+	planID, err := url.PathUnescape(escaped)
+	if err != nil {
 		return "", "", false
 	}
 	switch what {
