@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -34,7 +35,9 @@ var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 // money, quantities and months must be strings in their wire form. v must
 // be a non-nil pointer, such as *Intention.
 //
-// Decode does not apply the field rules: call Validate on the result. On
+// A required boolean (centralized, entrusted) must be present: absent, it
+// would read as false. Decode does not apply the field rules otherwise: call
+// Validate on the result. On
 // failure it returns a *ValidationError (wrapping ErrValidation) that lists
 // every offending field by JSON path; the fields the single-source notice
 // reserves for a later version (experts, expert_opinions, reason,
@@ -180,6 +183,27 @@ func shapeOfObject(c *checker, path string, t reflect.Type, raw json.RawMessage)
 			continue
 		}
 		c.fail(p, "未知字段")
+	}
+	missingBooleans(c, path, t, seen)
+}
+
+// missingBooleans reports the required booleans of struct type t that the
+// object left out. Any other required field that is absent decodes to a
+// zero value the field rules refuse; an absent boolean would decode to
+// false and pass unnoticed.
+func missingBooleans(c *checker, path string, t reflect.Type, seen map[string]bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := jsonName(f)
+		if !f.IsExported() || name == "" || f.Type.Kind() != reflect.Bool ||
+			strings.Contains(f.Tag.Get("json"), ",omitempty") || seen[name] {
+			continue
+		}
+		p := name
+		if path != "" {
+			p = path + "." + name
+		}
+		c.fail(p, "必填, 须为布尔值true或false")
 	}
 }
 

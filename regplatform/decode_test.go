@@ -112,8 +112,13 @@ func TestDecodeRefusesShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			// A required boolean left out is a fault of its own.
+			body := tc.body
+			if !strings.Contains(body, `"centralized"`) {
+				body = `{"centralized":true,` + body[1:]
+			}
 			var n regplatform.SingleSourceNotice
-			fields := fieldErrors(t, regplatform.Decode([]byte(tc.body), &n),
+			fields := fieldErrors(t, regplatform.Decode([]byte(body), &n),
 				"single_source_notice")
 			require.Len(t, fields, len(tc.want), "%v", fields)
 			for i, w := range tc.want {
@@ -175,7 +180,8 @@ func TestDecodeAcceptsWhiteSpaceAndOrder(t *testing.T) {
 	assert.Equal(t, 2, r.Revision)
 
 	var p regplatform.PlanFiling
-	require.NoError(t, regplatform.Decode([]byte(`{"agency":null}`), &p))
+	require.NoError(t, regplatform.Decode(
+		[]byte(`{"agency":null,"entrusted":false,"centralized":false}`), &p))
 	assert.Nil(t, p.Agency)
 }
 
