@@ -40,7 +40,7 @@ func (s *Store) Enqueue(ctx context.Context, d poll.Delivery) error {
 func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration,
 	limit int) ([]poll.Delivery, error) {
 	now = now.Truncate(time.Microsecond)
-	next := now.Add(lease)
+	next := now.Add(lease).Truncate(time.Microsecond)
 
 	// READ COMMITTED locks only the rows picked, not the gaps between
 	// them, so Due does not hold up Enqueue.

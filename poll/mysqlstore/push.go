@@ -21,7 +21,8 @@ const claimTries = 5
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
 	now := s.now()
-	until := now.Add(ttl)
+	// Cut to the column's precision, as the entry created below reports it.
+	until := now.Add(ttl).Truncate(time.Microsecond)
 
 	var (
 		e   poll.Entry

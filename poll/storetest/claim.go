@@ -32,6 +32,7 @@ func claimCases() []storeCase {
 		{"AcceptedNotClaimable", testAcceptedNotClaimable},
 		{"FinishedNotClaimable", testFinishedNotClaimable},
 		{"KeysIndependent", testKeysIndependent},
+		{"LeaseEndsAtItsUntil", testLeaseEndsAtItsUntil},
 	}
 }
 
@@ -310,4 +311,24 @@ func testKeysIndependent(h *harness) {
 		assert.Equal(h.t, body, h.get(k).Body, "body of %v", k)
 	}
 	assert.Equal(h.t, poll.StateAccepted, h.get(base).State)
+}
+
+// testLeaseEndsAtItsUntil: whatever precision a store keeps, the lease a
+// claim returns is the lease the entry records, and it ends at that very
+// instant, on the create and on the takeover path alike.
+func testLeaseEndsAtItsUntil(h *harness) {
+	k := key(410)
+	ttl := LeaseTTL + 700*time.Nanosecond
+
+	a, _, err := h.store.Claim(h.ctx, k, "engine-a", ttl)
+	require.NoError(h.t, err)
+	assertSameTime(h.t, a.Until, h.get(k).LeaseUntil, "lease until of a new entry")
+
+	h.clock.Advance(a.Until.Sub(h.clock.Now()) - time.Microsecond)
+	_, _, err = h.store.Claim(h.ctx, k, "engine-b", ttl)
+	require.ErrorIs(h.t, err, poll.ErrNotClaimable, "claim a microsecond early")
+	h.clock.Advance(time.Microsecond)
+	b, _, err := h.store.Claim(h.ctx, k, "engine-b", ttl)
+	require.NoError(h.t, err, "claim at the lease's end")
+	assertSameTime(h.t, b.Until, h.get(k).LeaseUntil, "lease until after a takeover")
 }

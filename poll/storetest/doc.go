@@ -12,7 +12,10 @@
 // Every factory receives the clock the store must read, a Clock that stands
 // still until the suite advances it. Lease expiry is tested by moving that
 // clock, never by sleeping. Times must round-trip through the store to the
-// millisecond at least; the suite moves its clock by whole milliseconds.
+// millisecond at least; the suite mostly moves its clock by whole
+// milliseconds. A store that keeps less than nanoseconds must cut every
+// instant the same way, those it returns and those it compares: a few cases
+// claim and take deliveries at sub-microsecond instants to check that.
 //
 // Known limits: the suite proves atomicity within what one test process can
 // provoke (many goroutines, and several handles for durable stores); claims

@@ -44,6 +44,7 @@ func RunOutbox(t *testing.T, newOutbox NewOutbox) {
 		{"ConcurrentDueNeverShares", testConcurrentDueNeverShares},
 		{"RetryCountsAndDelays", testRetryCountsAndDelays},
 		{"AckRemoves", testAckRemoves},
+		{"DueAtItsOwnTimes", testDueAtItsOwnTimes},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -236,4 +237,24 @@ func testAckRemoves(h *outboxHarness) {
 
 	later := now.Add(DeliveryLease)
 	assert.Equal(h.t, []string{b.ID}, idsOf(h.due(later, 0)), "only the unacknowledged one")
+}
+
+// testDueAtItsOwnTimes: whatever precision a store keeps, a delivery is due
+// at the NextAt it was enqueued with, at the end of the lease Due gave it
+// and at the time a Retry set, so that a store which rounds some instants
+// and cuts others cannot leave a delivery waiting for a later call.
+func testDueAtItsOwnTimes(h *outboxHarness) {
+	at := h.clock.Now().Add(700 * time.Nanosecond)
+	d := delivery(1, "portal", at)
+	h.enqueue(d)
+
+	got, err := h.outbox.Due(h.ctx, at, DeliveryLease+300*time.Nanosecond, 0)
+	require.NoError(h.t, err)
+	require.Equal(h.t, []string{d.ID}, idsOf(got), "due at its own NextAt")
+	got = h.due(got[0].NextAt, 0)
+	require.Equal(h.t, []string{d.ID}, idsOf(got), "due again when its lease ends")
+
+	next := got[0].NextAt.Add(time.Second + 600*time.Nanosecond)
+	require.NoError(h.t, h.outbox.Retry(h.ctx, d.ID, next, "portal answered 502"))
+	assert.Equal(h.t, []string{d.ID}, idsOf(h.due(next, 0)), "due at its retry time")
 }
