@@ -207,7 +207,7 @@ const (
 )
 
 func intentionBody(t *testing.T) []byte {
-	return golden(t, "requests/intention-YX2021020023.json")
+	return golden(t, "wire/requests/intention-YX2021020023-r1.json")
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -48,7 +48,7 @@ func TestPublicityDeadlineIgnoresMachineZone(t *testing.T) {
 
 func TestNoticePublication(t *testing.T) {
 	h := newHarness(t, Config{})
-	body := golden(t, "requests/single_source-DY2026000101.json")
+	body := golden(t, "wire/requests/single-source-DY2026000101-r1.json")
 	rc := data[regplatform.Receipt](t, h.push(pathNotices, body))
 	require.Equal(t, regplatform.StatusPublishing, rc.Status)
 
@@ -69,7 +69,7 @@ func TestNoticeFailureAndRepublication(t *testing.T) {
 	h.p.Script(regplatform.FlowSingleSource, "DY2026000102", Script{
 		Outcomes: map[int]Outcome{1: {Status: regplatform.StatusFailed, Reason: "公示内容不完整"}},
 	})
-	body := golden(t, "requests/single_source-DY2026000102.json")
+	body := golden(t, "wire/requests/single-source-DY2026000102-r1.json")
 	require.Equal(t, regplatform.CodeOK, h.push(pathNotices, body).env.Code)
 
 	res := data[regplatform.NoticeResults](t, h.results(pathNoticeResults, "DY2026000102"))
@@ -86,7 +86,7 @@ func TestNoticeFailureAndRepublication(t *testing.T) {
 
 func TestNoticeReservedFieldRefused(t *testing.T) {
 	h := newHarness(t, Config{})
-	body := withField(t, golden(t, "requests/single_source-DY2026000101.json"),
+	body := withField(t, golden(t, "wire/requests/single-source-DY2026000101-r1.json"),
 		"experts", []string{"张三"})
 	got := h.push(pathNotices, body)
 	assert.Equal(t, regplatform.CodeMalformedBody, got.env.Code)
@@ -97,7 +97,7 @@ func TestNoticeReservedFieldRefused(t *testing.T) {
 func TestFlowsAreSeparate(t *testing.T) {
 	h := newHarness(t, Config{})
 	intention := withField(t, intentionBody(t), "source_id", "SAME-1")
-	notice := withField(t, golden(t, "requests/single_source-DY2026000101.json"),
+	notice := withField(t, golden(t, "wire/requests/single-source-DY2026000101-r1.json"),
 		"source_id", "SAME-1")
 	require.Equal(t, regplatform.CodeOK, h.push(pathIntentions, intention).env.Code)
 	rc := data[regplatform.Receipt](t, h.push(pathNotices, notice))

@@ -16,7 +16,7 @@ import (
 // filePlan pushes a golden plan and reads its result until FILED.
 func filePlan(t *testing.T, h *harness, sourceID string) regplatform.PlanResult {
 	t.Helper()
-	body := golden(t, "requests/plan-"+sourceID+".json")
+	body := golden(t, "wire/requests/plan-"+sourceID+"-r1.json")
 	rc := data[regplatform.Receipt](t, h.push(pathPlans, body))
 	require.Equal(t, regplatform.StatusFiling, rc.Status)
 	res := data[regplatform.PlanResults](t, h.results(pathPlanResults, sourceID))
@@ -58,7 +58,7 @@ func TestPlanFiledAndRejected(t *testing.T) {
 			Status: regplatform.StatusRejected, Reason: "采购方式与品目不符",
 		}},
 	})
-	body := golden(t, "requests/plan-202002270009.json")
+	body := golden(t, "wire/requests/plan-202002270009-r1.json")
 	require.Equal(t, regplatform.CodeOK, h.push(pathPlans, body).env.Code)
 
 	read := func() regplatform.PlanResult {

@@ -22,34 +22,33 @@ var receiptIDPattern = regexp.MustCompile(`^R20261203[0-9]{6}$`)
 // TestGoldenRequestsAccepted pushes every hand-written request body of the
 // regplatform testdata and expects each to be accepted as it stands.
 func TestGoldenRequestsAccepted(t *testing.T) {
-	for _, dir := range []string{"requests", filepath.Join("wire", "requests")} {
-		files, err := filepath.Glob(filepath.Join("..", "regplatform", "testdata", dir, "*.json"))
-		require.NoError(t, err)
-		require.NotEmpty(t, files)
-		for _, file := range files {
-			t.Run(dir+"/"+filepath.Base(file), func(t *testing.T) {
-				h := newHarness(t, Config{})
-				name := filepath.Base(file)
-				body := golden(t, filepath.Join(dir, name))
-				path, pending := pathIntentions, regplatform.StatusPublishing
-				switch {
-				case strings.HasPrefix(name, "plan-"):
-					path, pending = pathPlans, regplatform.StatusFiling
-				case strings.HasPrefix(name, "single"):
-					path = pathNotices
-				}
+	dir := filepath.Join("wire", "requests")
+	files, err := filepath.Glob(filepath.Join("..", "regplatform", "testdata", dir, "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			h := newHarness(t, Config{})
+			name := filepath.Base(file)
+			body := golden(t, filepath.Join(dir, name))
+			path, pending := pathIntentions, regplatform.StatusPublishing
+			switch {
+			case strings.HasPrefix(name, "plan-"):
+				path, pending = pathPlans, regplatform.StatusFiling
+			case strings.HasPrefix(name, "single"):
+				path = pathNotices
+			}
 
-				got := h.push(path, body)
-				require.Equal(t, regplatform.CodeOK, got.env.Code, "%s %s",
-					got.env.Message, got.env.Data)
-				rc := data[regplatform.Receipt](t, got)
-				assert.Regexp(t, receiptIDPattern, rc.ReceiptID)
-				assert.Equal(t, pending, rc.Status)
-				assert.Equal(t, "2026-12-03 10:00:00", rc.AcceptedAt.String())
-				assert.False(t, rc.Duplicate)
-				assert.NotEmpty(t, got.env.RequestID)
-			})
-		}
+			got := h.push(path, body)
+			require.Equal(t, regplatform.CodeOK, got.env.Code, "%s %s",
+				got.env.Message, got.env.Data)
+			rc := data[regplatform.Receipt](t, got)
+			assert.Regexp(t, receiptIDPattern, rc.ReceiptID)
+			assert.Equal(t, pending, rc.Status)
+			assert.Equal(t, "2026-12-03 10:00:00", rc.AcceptedAt.String())
+			assert.False(t, rc.Duplicate)
+			assert.NotEmpty(t, got.env.RequestID)
+		})
 	}
 }
 

@@ -17,7 +17,8 @@ import (
 // goldenRequest reads the hand-written wire body of one fixture record.
 func goldenRequest(t *testing.T, flow regplatform.Flow, sourceID string) []byte {
 	t.Helper()
-	name := filepath.Join("testdata", "requests", fmt.Sprintf("%s-%s.json", flow, sourceID))
+	file := fmt.Sprintf("%s-%s-r1.json", strings.ReplaceAll(string(flow), "_", "-"), sourceID)
+	name := filepath.Join("testdata", "wire", "requests", file)
 	b, err := os.ReadFile(name)
 	require.NoError(t, err)
 	return b
