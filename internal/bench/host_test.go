@@ -115,28 +115,68 @@ func (s *memSource) check() error {
 	return nil
 }
 
-// countingStore counts the store calls a tick makes.
+// countingStore counts the store calls a tick makes and the wall time
+// spent in all of them.
 type countingStore struct {
 	poll.IdempotencyStore
 	gets, claims atomic.Int64
+	nanos        atomic.Int64
+}
+
+func (s *countingStore) since(start time.Time) {
+	s.nanos.Add(int64(time.Since(start)))
 }
 
 func (s *countingStore) Get(ctx context.Context, k poll.Key) (poll.Entry, bool, error) {
+	defer s.since(time.Now())
 	s.gets.Add(1)
 	return s.IdempotencyStore.Get(ctx, k)
 }
 
 func (s *countingStore) Claim(ctx context.Context, k poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
+	defer s.since(time.Now())
 	s.claims.Add(1)
 	return s.IdempotencyStore.Claim(ctx, k, owner, ttl)
 }
 
-// countingTransport counts the HTTP requests the client sends: pushes
-// (POST) and result reads (GET).
+func (s *countingStore) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
+	defer s.since(time.Now())
+	return s.IdempotencyStore.MarkSending(ctx, l, body)
+}
+
+func (s *countingStore) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
+	defer s.since(time.Now())
+	return s.IdempotencyStore.MarkNotSent(ctx, l, reason)
+}
+
+func (s *countingStore) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
+	defer s.since(time.Now())
+	return s.IdempotencyStore.MarkInDoubt(ctx, l, reason)
+}
+
+func (s *countingStore) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
+	defer s.since(time.Now())
+	return s.IdempotencyStore.Accept(ctx, l, receiptID)
+}
+
+func (s *countingStore) Release(ctx context.Context, l poll.Lease) error {
+	defer s.since(time.Now())
+	return s.IdempotencyStore.Release(ctx, l)
+}
+
+func (s *countingStore) Finish(ctx context.Context, k poll.Key, outcome string) error {
+	defer s.since(time.Now())
+	return s.IdempotencyStore.Finish(ctx, k, outcome)
+}
+
+// countingTransport counts the HTTP requests the client sends, pushes
+// (POST) and result reads (GET), and the wall time until each answer's
+// headers arrived.
 type countingTransport struct {
 	next         *http.Transport
 	pushes, gets atomic.Int64
+	nanos        atomic.Int64
 }
 
 func newCountingTransport() *countingTransport {
@@ -149,5 +189,7 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	} else {
 		t.gets.Add(1)
 	}
+	start := time.Now()
+	defer func() { t.nanos.Add(int64(time.Since(start))) }()
 	return t.next.RoundTrip(req)
 }

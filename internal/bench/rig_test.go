@@ -196,17 +196,21 @@ func (r *rig) close() {
 }
 
 // drain ticks until no record is pending, at most maxTicks times, and
-// returns the number of ticks.
-func (r *rig) drain(ctx context.Context, maxTicks int) (int, error) {
-	for tick := 1; tick <= maxTicks; tick++ {
-		if err := r.engine.Tick(ctx); err != nil {
-			return tick, err
+// returns how long each tick took.
+func (r *rig) drain(ctx context.Context, maxTicks int) ([]time.Duration, error) {
+	var took []time.Duration
+	for range maxTicks {
+		start := time.Now()
+		err := r.engine.Tick(ctx)
+		took = append(took, time.Since(start))
+		if err != nil {
+			return took, err
 		}
 		if r.src.pendingCount() == 0 {
-			return tick, nil
+			return took, nil
 		}
 	}
-	return maxTicks, fmt.Errorf("bench: %d records still pending after %d ticks",
+	return took, fmt.Errorf("bench: %d records still pending after %d ticks",
 		r.src.pendingCount(), maxTicks)
 }
 
