@@ -154,18 +154,15 @@ func (c *Client) push(ctx context.Context, kind, path string, reqType reflect.Ty
 
 // checkBody refuses a body the platform would refuse whatever its fields.
 func checkBody(kind string, body []byte) error {
-	msg := ""
 	switch {
 	case len(body) == 0:
-		msg = "请求体为空"
+		return bodyError(kind, "请求体为空")
 	case len(body) > MaxBodyBytes:
-		msg = fmt.Sprintf("请求体不得超过%d字节, 实际%d字节", MaxBodyBytes, len(body))
+		return bodyTooLarge(kind, len(body))
 	case !json.Valid(body):
-		msg = "请求体不是有效的JSON"
-	default:
-		return nil
+		return bodyError(kind, "请求体不是有效的JSON")
 	}
-	return &ValidationError{Kind: kind, Fields: []FieldError{{Label: "请求体", Message: msg}}}
+	return nil
 }
 
 // resultSet is the data of the 2.5.2, 2.6.3 and 2.7.2 result reads.

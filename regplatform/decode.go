@@ -53,7 +53,7 @@ func Decode(b []byte, v any) error {
 
 	switch {
 	case len(b) > MaxBodyBytes:
-		return bodyError(c.kind, "请求体不得超过%d字节, 实际%d字节", MaxBodyBytes, len(b))
+		return bodyTooLarge(c.kind, len(b))
 	case !utf8.Valid(b):
 		return bodyError(c.kind, "请求体须为UTF-8编码")
 	}

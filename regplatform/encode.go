@@ -44,7 +44,7 @@ func Encode(r interface{ Validate() error }) ([]byte, error) {
 	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 
 	if len(body) > MaxBodyBytes {
-		return nil, bodyError(kind, "请求体不得超过%d字节, 实际%d字节", MaxBodyBytes, len(body))
+		return nil, bodyTooLarge(kind, len(body))
 	}
 	return body, nil
 }
@@ -58,6 +58,12 @@ func bodyError(kind, format string, args ...any) *ValidationError {
 		Label:   bodyLabel,
 		Message: fmt.Sprintf(format, args...),
 	}}}
+}
+
+// bodyTooLarge is the *ValidationError of a body of n bytes, over
+// MaxBodyBytes.
+func bodyTooLarge(kind string, n int) *ValidationError {
+	return bodyError(kind, "请求体不得超过%d字节, 实际%d字节", MaxBodyBytes, n)
 }
 
 // requestKind names a request type as ValidationError.Kind does.

@@ -12,11 +12,13 @@ import (
 
 // ErrMoneyFormat reports a money text that is not a decimal number of 元 with
 // at most two fractional digits.
-var ErrMoneyFormat = errors.New("regplatform: money must be a decimal with at most two fractional digits")
+var ErrMoneyFormat = errors.New(
+	"regplatform: money must be a decimal with at most two fractional digits")
 
 // ErrQuantityFormat reports a quantity text that is not a decimal number with
 // at most four fractional digits.
-var ErrQuantityFormat = errors.New("regplatform: quantity must be a decimal with at most four fractional digits")
+var ErrQuantityFormat = errors.New(
+	"regplatform: quantity must be a decimal with at most four fractional digits")
 
 var (
 	moneyLoose = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,2})?$`)
