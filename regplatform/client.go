@@ -207,7 +207,7 @@ func checkResultIDs(ids []string) ([]string, error) {
 		if err := CheckSourceID(id); err != nil {
 			bad = append(bad, FieldError{
 				Field:   "source_ids[" + strconv.Itoa(i) + "]",
-				Label:   "校端唯一标识",
+				Label:   queryLabel(reflect.TypeFor[ResultQuery](), "source_ids"),
 				Message: err.Error(),
 			})
 			continue

@@ -44,14 +44,14 @@ type WireFieldError struct {
 // ResultQuery is the query of the 2.5.2, 2.6.3 and 2.7.2 result reads.
 type ResultQuery struct {
 	// SourceIDs holds 1 to 50 source_ids, sent comma-joined.
-	SourceIDs []string `url:"source_ids,comma"`
+	SourceIDs []string `url:"source_ids,comma" label:"校端唯一标识"`
 }
 
 // ListOptions pages the 2.8.2–2.8.4 lists. Zero values take the platform's
 // defaults (page 1, 20 entries).
 type ListOptions struct {
-	PageNo   int `url:"page_no,omitempty"`
-	PageSize int `url:"page_size,omitempty"`
+	PageNo   int `url:"page_no,omitempty" label:"页码"`
+	PageSize int `url:"page_size,omitempty" label:"每页条数"`
 }
 
 // BidListOptions pages 2.8.3 and may restrict it to one package.

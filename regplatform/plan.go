@@ -69,7 +69,7 @@ type PlanResult struct {
 	PlanNo  string `json:"plan_no"`
 	FiledAt Time   `json:"filed_at"`
 	// PlanID is 监管平台计划唯一标识, the key for reading results (2.8.x).
-	PlanID     string `json:"plan_id"`
+	PlanID     string `json:"plan_id" label:"监管平台计划唯一标识"`
 	FailReason string `json:"fail_reason"`
 }
 

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/google/go-querystring/query"
@@ -137,13 +138,16 @@ func listPage[T any](ctx context.Context, c *Client, planID, what string,
 
 // check refuses paging the platform would refuse with 1001.
 func (o ListOptions) check() error {
+	t := reflect.TypeFor[ListOptions]()
 	var bad []FieldError
 	if o.PageNo < 0 {
-		bad = append(bad, FieldError{Field: "page_no", Label: "页码", Message: "须不小于1"})
+		bad = append(bad, FieldError{
+			Field: "page_no", Label: queryLabel(t, "page_no"), Message: "须不小于1",
+		})
 	}
 	if o.PageSize < 0 || o.PageSize > MaxPageSize {
 		bad = append(bad, FieldError{
-			Field: "page_size", Label: "每页条数", Message: "须为1–100",
+			Field: "page_size", Label: queryLabel(t, "page_size"), Message: "须为1–100",
 		})
 	}
 	if bad != nil {
@@ -157,7 +161,9 @@ func (o ListOptions) check() error {
 func planPath(planID, what string) (string, error) {
 	if planID == "" || strings.TrimSpace(planID) != planID {
 		return "", &ValidationError{Kind: "plan_id", Fields: []FieldError{{
-			Field: "plan_id", Label: "监管平台计划唯一标识", Message: "必填, 首尾不得有空白字符",
+			Field:   "plan_id",
+			Label:   fieldLabel(reflect.TypeFor[PlanResult](), "plan_id"),
+			Message: "必填, 首尾不得有空白字符",
 		}}}
 	}
 	return "/v1/plans/" + url.PathEscape(planID) + "/" + what, nil

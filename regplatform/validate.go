@@ -294,18 +294,31 @@ func elemStruct(t reflect.Type) reflect.Type {
 
 // jsonField finds the exported field whose json tag name is name.
 func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	return fieldNamed(t, name, jsonName)
+}
+
+// fieldNamed finds the exported field whose wire name, as nameOf reads it,
+// is name.
+func fieldNamed(t reflect.Type, name string,
+	nameOf func(reflect.StructField) string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.IsExported() && jsonName(f) == name {
+		if f.IsExported() && nameOf(f) == name {
 			return f, true
 		}
 	}
 	return reflect.StructField{}, false
 }
 
-// jsonName is the field's name on the wire, or "" for a field left out.
-func jsonName(f reflect.StructField) string {
-	tag := f.Tag.Get("json")
+// jsonName is the field's name in a JSON body, or "" for a field left out.
+func jsonName(f reflect.StructField) string { return tagName(f, "json") }
+
+// queryName is the field's name in a query string (go-querystring's url
+// tag), or "" for a field left out.
+func queryName(f reflect.StructField) string { return tagName(f, "url") }
+
+func tagName(f reflect.StructField, key string) string {
+	tag := f.Tag.Get(key)
 	if tag == "-" {
 		return ""
 	}
@@ -314,6 +327,13 @@ func jsonName(f reflect.StructField) string {
 		return f.Name
 	}
 	return name
+}
+
+// queryLabel returns the label tag of the query parameter name of the
+// options type t, such as "页码" for ListOptions' "page_no".
+func queryLabel(t reflect.Type, name string) string {
+	f, _ := fieldNamed(t, name, queryName)
+	return f.Tag.Get("label")
 }
 
 // stripIndices turns "packages[1].items[0].amount" into
