@@ -2,16 +2,12 @@ package mock
 
 import (
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/zcbridge/zcbridge/regplatform"
 )
-
-// sourceIDPattern is the identifier rule of §4.
-var sourceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // results serves 2.5.2, 2.6.3 and 2.7.2: the latest revision of each
 // source_id asked for, in the order asked, and the ids it does not hold for
@@ -70,7 +66,7 @@ func readQuery(r *http.Request) ([]string, *apiError) {
 	var ids []string
 	seen := map[string]bool{}
 	for _, id := range strings.Split(raw, ",") {
-		if !sourceIDPattern.MatchString(id) {
+		if regplatform.CheckSourceID(id) != nil {
 			return nil, invalidParam("source_ids", "标识须为 1–64 位字母、数字、_ 或 -")
 		}
 		if !seen[id] {
