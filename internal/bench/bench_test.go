@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/zcbridge/zcbridge/poll"
 )
 
 // heapSampleInterval is how often a run samples the heap for its peak.
@@ -102,28 +104,35 @@ var tickStores = []storeKind{memoryStore, sqliteStore, postgresStore}
 
 // BenchmarkTick measures one tick over n records the platform accepted and
 // keeps answering PUBLISHING: the steady cost of waiting records. One op is
-// one tick; ns/record divides it by n.
+// one tick; ns/record divides it by n. In "due" every record's result is
+// read on every tick (the backoff always due, the worst case); in
+// "waiting" no read is due (a backoff of an hour), which leaves the walk of
+// the Source and the store lookups.
 func BenchmarkTick(b *testing.B) {
 	for _, sk := range tickStores {
 		for _, n := range []int{100, 1000, 10000} {
 			b.Run(fmt.Sprintf("%s/pending=%d", sk.name, n), func(b *testing.B) {
-				benchTick(b, sk, n)
+				r := newPublishingRig(b, sk, n)
+				defer r.close()
+				b.Run("due", func(b *testing.B) { benchTick(b, r, r.engine, n) })
+
+				waiting := newWaitingEngine(b, r)
+				b.Run("waiting", func(b *testing.B) { benchTick(b, r, waiting, n) })
 			})
 		}
 	}
 }
 
-func benchTick(b *testing.B, sk storeKind, n int) {
-	r := newPublishingRig(b, sk, n)
-	defer r.close()
+func benchTick(b *testing.B, r *rig, e *poll.Engine, n int) {
 	ctx := context.Background()
+	r.resetCounters()
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	ticks := 0
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := r.engine.Tick(ctx); err != nil {
+		if err := e.Tick(ctx); err != nil {
 			b.Fatal(err)
 		}
 		ticks++
@@ -143,9 +152,22 @@ func benchTick(b *testing.B, sk storeKind, n int) {
 	b.ReportMetric(w.reads, "reads/tick")
 }
 
+// newWaitingEngine returns a second engine over r whose result reads are
+// an hour apart, after the one tick that reads every record once and
+// starts the backoff: its later ticks read no result.
+func newWaitingEngine(tb testing.TB, r *rig) *poll.Engine {
+	tb.Helper()
+	e := r.newEngine(tb, time.Hour)
+	if err := e.Tick(context.Background()); err != nil {
+		r.close()
+		tb.Fatalf("bench: first tick of the waiting engine: %v", err)
+	}
+	return e
+}
+
 // newPublishingRig returns a rig whose n records are accepted and read
 // once, the platform answering PUBLISHING to every read, with its counters
-// reset: from here on every tick is a pure polling tick.
+// reset: from here on every tick of its engine is a pure polling tick.
 func newPublishingRig(tb testing.TB, sk storeKind, n int) *rig {
 	tb.Helper()
 	r := newRig(tb, rigConfig{records: n, store: sk, publishAfterReads: math.MaxInt32})
@@ -160,12 +182,19 @@ func newPublishingRig(tb testing.TB, sk storeKind, n int) *rig {
 		r.close()
 		tb.Fatalf("bench: setup pushed %d records, want %d", got, n)
 	}
+	r.resetCounters()
+	return r
+}
+
+// resetCounters zeroes every count and timing of the rig.
+func (r *rig) resetCounters() {
 	r.transport.pushes.Store(0)
 	r.transport.gets.Store(0)
+	r.transport.nanos.Store(0)
 	r.store.gets.Store(0)
 	r.store.claims.Store(0)
+	r.store.nanos.Store(0)
 	r.src.pendingCalls.Store(0)
-	return r
 }
 
 // tickWork is the average work of one tick since the counters were reset.

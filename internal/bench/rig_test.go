@@ -124,6 +124,7 @@ type rig struct {
 	transport *countingTransport
 	store     *countingStore
 	src       *memSource
+	client    *regplatform.Client
 	engine    *poll.Engine
 	closers   []func()
 }
@@ -171,20 +172,29 @@ func newRig(tb testing.TB, cfg rigConfig) *rig {
 	r.closers = append(r.closers, closeStore)
 	r.store = &countingStore{IdempotencyStore: store}
 	r.src = newMemSource(cfg.records)
-	r.engine, err = poll.New(poll.Config{
+	r.client = client
+	r.engine = r.newEngine(tb, time.Nanosecond)
+	return r
+}
+
+// newEngine returns an engine over the rig's store, client and source
+// whose result reads of an accepted push are pollWait apart.
+func (r *rig) newEngine(tb testing.TB, pollWait time.Duration) *poll.Engine {
+	tb.Helper()
+	e, err := poll.New(poll.Config{
 		Store:   r.store,
-		Flows:   []poll.Flow{poll.IntentionFlow(client.Intentions, r.src)},
+		Flows:   []poll.Flow{poll.IntentionFlow(r.client.Intentions, r.src)},
 		Owner:   "bench",
 		Jitter:  -1,
-		PollMin: time.Nanosecond,
-		PollMax: time.Nanosecond,
+		PollMin: pollWait,
+		PollMax: pollWait,
 		Logger:  slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		r.close()
 		tb.Fatalf("bench: engine: %v", err)
 	}
-	return r
+	return e
 }
 
 // close stops the server and closes and removes the store, latest first.

@@ -34,12 +34,22 @@ func TestTickWorkGrowsLinearlyWithPendingRecords(t *testing.T) {
 		t.Run(fmt.Sprintf("pending=%d", n), func(t *testing.T) {
 			r := newPublishingRig(t, memoryStore, n)
 			defer r.close()
+			ctx := context.Background()
 
 			const ticks = 3
 			for range ticks {
-				require.NoError(t, r.engine.Tick(context.Background()))
+				require.NoError(t, r.engine.Tick(ctx))
 			}
-			assert.Equal(t, expectedTickWork(n), r.work(ticks))
+			assert.Equal(t, expectedTickWork(n), r.work(ticks), "reads due")
+
+			waiting := newWaitingEngine(t, r)
+			r.resetCounters()
+			for range ticks {
+				require.NoError(t, waiting.Tick(ctx))
+			}
+			want := expectedTickWork(n)
+			want.reads = 0
+			assert.Equal(t, want, r.work(ticks), "no read due")
 			assert.Equal(t, n, r.src.pendingCount(), "the platform decided nothing")
 		})
 	}
