@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +53,17 @@ func TestPushRefusesMissingBoolean(t *testing.T) {
 			assert.Empty(t, h.p.AcceptedCounts())
 		})
 	}
+}
+
+// TestPushRefusesMoneyWithLeadingZero sends an amount spelt with a leading
+// zero: the value is right, the wire form is not (1002).
+func TestPushRefusesMoneyWithLeadingZero(t *testing.T) {
+	h := newHarness(t, Config{})
+	body := intentionBody(t)
+	require.Contains(t, string(body), `"1234567.00"`)
+	bad := []byte(strings.Replace(string(body), `"1234567.00"`, `"01234567.00"`, 1))
+
+	got := h.push(pathIntentions, bad)
+	assert.Equal(t, regplatform.CodeMalformedBody, got.env.Code, got.env.Message)
+	assert.Contains(t, string(got.env.Data), "budget_amount")
 }

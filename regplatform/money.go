@@ -22,9 +22,11 @@ var ErrQuantityFormat = errors.New(
 
 var (
 	moneyLoose = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,2})?$`)
-	moneyWire  = regexp.MustCompile(`^-?[0-9]+\.[0-9]{2}$`)
-	qtyLoose   = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,4})?$`)
-	maxMoney   = decimal.New(1, 12) // 1 000 000 000 000 元, exclusive
+	// The wire form has no leading zeros, so that one amount has one
+	// spelling and resends compare equal as strings.
+	moneyWire = regexp.MustCompile(`^-?(0|[1-9][0-9]*)\.[0-9]{2}$`)
+	qtyLoose  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,4})?$`)
+	maxMoney  = decimal.New(1, 12) // 1 000 000 000 000 元, exclusive
 )
 
 // Money is an amount of 元 with exactly two fractional digits, as the
@@ -103,8 +105,9 @@ func (m Money) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m.String())
 }
 
-// UnmarshalJSON reads a JSON string with exactly two fractional digits; the
-// empty string leaves the amount unset.
+// UnmarshalJSON reads a JSON string with exactly two fractional digits and
+// no leading zeros ("0.50", not "00.50"); the empty string leaves the
+// amount unset.
 func (m *Money) UnmarshalJSON(b []byte) error {
 	s, err := jsonString(b, "money")
 	if err != nil {

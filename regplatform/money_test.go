@@ -111,6 +111,13 @@ func TestMoneyJSON(t *testing.T) {
 		{wire: `"1.5"`, wantErr: true},
 		{wire: `"1"`, wantErr: true},
 		{wire: `"1.005"`, wantErr: true},
+		{wire: `"-1.00"`, want: "-1.00"}, // out of range: Validate says so
+		{wire: `"01.00"`, wantErr: true},
+		{wire: `"00.50"`, wantErr: true},
+		{wire: `"+1.00"`, wantErr: true},
+		{wire: `" 1.00"`, wantErr: true},
+		{wire: `"1.00 "`, wantErr: true},
+		{wire: `"１.00"`, wantErr: true},
 		{wire: `null`, wantErr: true},
 		{wire: `true`, wantErr: true},
 	}
