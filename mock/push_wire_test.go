@@ -2,9 +2,11 @@ package mock
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,4 +68,68 @@ func TestPushRefusesMoneyWithLeadingZero(t *testing.T) {
 	got := h.push(pathIntentions, bad)
 	assert.Equal(t, regplatform.CodeMalformedBody, got.env.Code, got.env.Message)
 	assert.Contains(t, string(got.env.Data), "budget_amount")
+}
+
+// TestResendComparedAsValue resends the golden intention in other spellings
+// of the same JSON value (duplicates), and in spellings that are refused
+// before any comparison: every number of a request is an integer field, and
+// 1.0 or 1e0 is not an integer literal.
+func TestResendComparedAsValue(t *testing.T) {
+	body := string(intentionBody(t))
+	require.Contains(t, body, `"title":"`)
+	tests := []struct {
+		name string
+		body string
+		code string
+		dup  bool
+	}{
+		{"white space and key order", " \n" + strings.Replace(
+			reorder(t, body), ",", " ,\n", 3), regplatform.CodeOK, true},
+		{"escaped characters", escapeFirstCJK(t, body), regplatform.CodeOK, true},
+		{"revision 1.0", strings.Replace(body, `"revision":1`, `"revision":1.0`, 1),
+			regplatform.CodeMalformedBody, false},
+		{"revision 1e0", strings.Replace(body, `"revision":1`, `"revision":1e0`, 1),
+			regplatform.CodeMalformedBody, false},
+		{"one more space in a string", strings.Replace(body, `"title":"`, `"title":" `, 1),
+			regplatform.CodeBodyMismatch, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			require.Equal(t, regplatform.CodeOK, h.push(pathIntentions, []byte(body)).env.Code)
+
+			got := h.push(pathIntentions, []byte(tt.body))
+			require.Equal(t, tt.code, got.env.Code, got.env.Message)
+			if tt.code == regplatform.CodeOK {
+				assert.Equal(t, tt.dup, data[regplatform.Receipt](t, got).Duplicate)
+			}
+			assert.Equal(t, 1, h.p.Accepted(regplatform.FlowIntention, "YX2021020023", 1))
+		})
+	}
+}
+
+// reorder writes body's top-level members in reverse order.
+func reorder(t *testing.T, body string) string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	dec := json.NewDecoder(strings.NewReader(body))
+	require.NoError(t, dec.Decode(&m))
+	// encoding/json writes map keys sorted, which differs from the
+	// contract's field order of the golden body.
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	require.NotEqual(t, body, string(out))
+	return string(out)
+}
+
+// escapeFirstCJK writes the first Chinese character of body as a \u escape.
+func escapeFirstCJK(t *testing.T, body string) string {
+	t.Helper()
+	for i, r := range body {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return body[:i] + fmt.Sprintf(`\u%04x`, r) + body[i+utf8.RuneLen(r):]
+		}
+	}
+	t.Fatal("no Chinese character in the body")
+	return ""
 }
