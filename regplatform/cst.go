@@ -29,7 +29,7 @@ func ParseTime(s string) (Time, error) {
 	if s == "" {
 		return Time{}, nil
 	}
-	t, err := time.ParseInLocation(timeLayout, s, CST)
+	t, err := parseExact(timeLayout, s)
 	if err != nil {
 		return Time{}, fmt.Errorf("regplatform: time %q: want YYYY-MM-DD HH:mm:ss: %w", s, err)
 	}
@@ -70,7 +70,7 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
-	t, err := time.ParseInLocation(dateLayout, s, CST)
+	t, err := parseExact(dateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("regplatform: date %q: want YYYY-MM-DD: %w", s, err)
 	}
@@ -112,7 +112,7 @@ func ParseMonth(s string) (Month, error) {
 	if s == "" {
 		return Month{}, nil
 	}
-	t, err := time.ParseInLocation(monthLayout, s, CST)
+	t, err := parseExact(monthLayout, s)
 	if err != nil {
 		return Month{}, fmt.Errorf("regplatform: month %q: want YYYY-MM: %w", s, err)
 	}
@@ -149,6 +149,15 @@ func (m *Month) UnmarshalJSON(b []byte) error {
 	}
 	*m = v
 	return nil
+}
+
+// parseExact reads s in layout as CST and refuses what time.Parse lets
+// through beyond the wire form: a one-digit hour and fractional seconds.
+func parseExact(layout, s string) (time.Time, error) {
+	if len(s) != len(layout) {
+		return time.Time{}, fmt.Errorf("want %d characters, got %d", len(layout), len(s))
+	}
+	return time.ParseInLocation(layout, s, CST)
 }
 
 func quote(s string) []byte {
