@@ -204,11 +204,11 @@ func checkResultIDs(ids []string) ([]string, error) {
 	out := make([]string, 0, len(ids))
 	var bad []FieldError
 	for i, id := range ids {
-		if err := CheckSourceID(id); err != nil {
+		if msg := identifierProblem(id); msg != "" {
 			bad = append(bad, FieldError{
 				Field:   "source_ids[" + strconv.Itoa(i) + "]",
 				Label:   queryLabel(reflect.TypeFor[ResultQuery](), "source_ids"),
-				Message: err.Error(),
+				Message: msg,
 			})
 			continue
 		}

@@ -181,6 +181,10 @@ func TestResultsRefuseBadIDs(t *testing.T) {
 	require.Len(t, ve.Fields, 2)
 	assert.Equal(t, "source_ids[1]", ve.Fields[0].Field)
 	assert.Equal(t, "source_ids[2]", ve.Fields[1].Field)
+	assert.Equal(t, "必填", ve.Fields[1].Message)
+	assert.Equal(t, "regplatform: invalid result_query: source_ids[1] (校端唯一标识): "+
+		"含不允许的字符' ', 只允许A-Z a-z 0-9 _ -; source_ids[2] (校端唯一标识): 必填",
+		err.Error(), "each id's message once, without a second prefix")
 	assert.Empty(t, fp.requests())
 
 	res, err := c.Intentions.Results(context.Background(), nil)
