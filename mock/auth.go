@@ -24,8 +24,9 @@ type nonceEntry struct {
 
 // authenticate checks §2 for r and its raw body and returns the AppKey. The
 // checks run in this order: AppKey (2004), signed-header list, Content-MD5
-// present with a body, and signature (2001), timestamp (2002), nonce (2003). A nonce is remembered only once
-// the signature holds, so a forged request cannot burn a nonce.
+// present with a body, and signature (2001), timestamp (2002), nonce (2003).
+// A nonce is remembered only once the signature holds, so a forged request
+// cannot burn a nonce.
 func (p *Platform) authenticate(r *http.Request, body []byte) (string, *apiError) {
 	appKey := r.Header.Get(regplatform.HeaderKey)
 	secret, ok := p.keys[appKey]
