@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -132,4 +133,22 @@ func escapeFirstCJK(t *testing.T, body string) string {
 	}
 	t.Fatal("no Chinese character in the body")
 	return ""
+}
+
+// TestBodySizeBoundary pushes a valid body padded to exactly 8 MiB, which is
+// taken, and one byte more, which is refused before anything else (1002).
+func TestBodySizeBoundary(t *testing.T) {
+	body := intentionBody(t)
+	pad := func(n int) []byte {
+		return append(append([]byte(nil), body...),
+			bytes.Repeat([]byte(" "), n-len(body))...)
+	}
+
+	h := newHarness(t, Config{})
+	got := h.push(pathIntentions, pad(regplatform.MaxBodyBytes))
+	assert.Equal(t, regplatform.CodeOK, got.env.Code, got.env.Message)
+
+	got = h.push(pathIntentions, pad(regplatform.MaxBodyBytes+1))
+	assert.Equal(t, regplatform.CodeMalformedBody, got.env.Code, got.env.Message)
+	assert.Equal(t, 1, h.p.Accepted(regplatform.FlowIntention, "YX2021020023", 1))
 }
