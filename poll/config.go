@@ -19,7 +19,7 @@ var ErrConfig = errors.New("poll: invalid engine config")
 const (
 	DefaultInterval = 30 * time.Second
 	DefaultJitter   = 0.1
-	DefaultLeaseTTL = 2 * time.Minute
+	DefaultLeaseTTL = 4 * time.Minute
 	DefaultPageSize = 100
 	DefaultPollMin  = 30 * time.Second
 	DefaultPollMax  = 10 * time.Minute
@@ -73,9 +73,13 @@ type Config struct {
 	// (10%); a negative value turns jitter off.
 	Jitter float64
 
-	// LeaseTTL is how long a claim on one push lasts. It must cover one
-	// send including the client's own retries; a lease left by a crashed
-	// engine is taken over after it. Defaults to 2m.
+	// LeaseTTL is how long a claim on one push lasts; a lease left by a
+	// crashed engine is taken over after it. One send, the client's own
+	// retries included, may use nine tenths of it: a send still running
+	// then is cut off and left in doubt, so that it cannot go on while
+	// another engine takes the push over. It should therefore exceed the
+	// client's timeout times its attempts, plus the waits between them:
+	// the client's defaults take up to 3m30s. Defaults to 4m.
 	LeaseTTL time.Duration
 
 	// PageSize is how many records one Source.Pending call asks for.

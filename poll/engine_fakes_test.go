@@ -94,6 +94,10 @@ var (
 		HTTPStatus: 500, RequestID: "req-5000"}
 	errInvalidBody = &regplatform.APIError{Code: regplatform.CodeInvalidParams,
 		HTTPStatus: 400, RequestID: "req-1001"}
+	errStateConflict = &regplatform.APIError{Code: regplatform.CodeStateConflict,
+		HTTPStatus: 409, RequestID: "req-3002"}
+	errBadAppKey = &regplatform.APIError{Code: regplatform.CodeBadAppKey,
+		HTTPStatus: 401, RequestID: "req-2004"}
 )
 
 func errRateLimited(retryAfter time.Duration) error {

@@ -110,6 +110,7 @@ func (p *pass) held(ctx context.Context, d dueRecord) (bool, error) {
 // arrive, the platform takes the two as one.
 func (p *pass) resend(ctx context.Context, d dueRecord) error {
 	key := p.key(d.rec)
+	claimedAt := p.e.clock.Now()
 	lease, claimed, err := p.e.store.Claim(ctx, key, p.e.cfg.Owner, p.e.cfg.LeaseTTL)
 	if errors.Is(err, ErrNotClaimable) {
 		return nil
@@ -126,7 +127,7 @@ func (p *pass) resend(ctx context.Context, d dueRecord) error {
 	p.e.metrics.Add(MetricReconciled, 1, Attr{"flow", p.name}, Attr{"result", "resent"})
 	p.e.log.Info("poll: Platform does not know the push; resending the kept body.",
 		p.attrs(d.rec)...)
-	return p.send(ctx, d.rec, lease, claimed.Body, claimed.Attempts+1)
+	return p.send(ctx, d.rec, lease, claimed.Body, claimed.Attempts+1, claimedAt)
 }
 
 // laterRevision reports a platform that holds a later revision than the
