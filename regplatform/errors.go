@@ -51,8 +51,9 @@ type APIError struct {
 	HTTPStatus int
 	// RequestID is the platform's request_id, "" when it sent none.
 	RequestID string
-	// Fields lists the fields the platform refused (1001 data.errors).
-	// Label is filled from the request type when the path is known.
+	// Fields lists the fields the platform refused (data.errors of a 1001,
+	// or of a 1002 that names them). Label is filled from the request type
+	// when the path is known.
 	Fields []FieldError
 	// RetryAfter is the platform's Retry-After hint (4290, 5030), zero
 	// when it sent none.
@@ -214,7 +215,9 @@ func newAPIError(env *Envelope, h http.Header, status int, reqType reflect.Type)
 	if env.Code == CodeBadSignature {
 		e.ServerStringToSign = h.Get(HeaderErrorMessage)
 	}
-	if env.Code == CodeInvalidParams && len(env.Data) > 0 {
+	// 1001 lists the refused fields in data.errors; a 1002 may list them
+	// too (an unknown or reserved field, a wrong type).
+	if (env.Code == CodeInvalidParams || env.Code == CodeMalformedBody) && len(env.Data) > 0 {
 		var d ValidationDetails
 		// Details that do not decode leave Fields empty; the code and
 		// message still say what happened.
