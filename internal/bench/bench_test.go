@@ -38,7 +38,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 
 func benchEndToEnd(b *testing.B, sk storeKind, n int) {
 	ctx := context.Background()
-	var mallocs, allocBytes, peak, growth uint64
+	var mallocs, allocBytes, peak, growth, retained uint64
 	var ticks int
 	var pushTick, restTicks, inStore, inHTTP time.Duration
 
@@ -62,6 +62,14 @@ func benchEndToEnd(b *testing.B, sk storeKind, n int) {
 		peak = max(peak, p)
 		if p > before.HeapInuse {
 			growth = max(growth, p-before.HeapInuse)
+		}
+		// What the run left live: the mock's records, the store's entries
+		// when it is in memory, the engine's state.
+		runtime.GC()
+		var kept runtime.MemStats
+		runtime.ReadMemStats(&kept)
+		if kept.HeapAlloc > before.HeapAlloc {
+			retained = max(retained, kept.HeapAlloc-before.HeapAlloc)
 		}
 		ticks += len(took)
 		inStore += time.Duration(r.store.nanos.Load())
@@ -90,6 +98,7 @@ func benchEndToEnd(b *testing.B, sk storeKind, n int) {
 	b.ReportMetric(float64(allocBytes)/records, "B/record")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(growth)/(1<<20), "heap-growth-MiB")
+	b.ReportMetric(float64(retained)/(1<<20), "retained-MiB")
 	b.ReportMetric(float64(ticks)/float64(b.N), "ticks/run")
 	// The first tick pushes every record; the later ones read and apply.
 	b.ReportMetric(float64(pushTick.Microseconds())/records, "push-µs/record")
