@@ -7,12 +7,12 @@
 // The three engines are goroutines of this one program, each with its own
 // client and its own store handle, so that on the SDK's side they share
 // nothing but the database, as processes on separate machines would. The
-// campus system is
-// the examples' SQLite stand-in and the platform the mock on 127.0.0.1,
-// answering one push in ten with 5000 after storing it. The store lives in a
-// schema of its own, created at start and dropped at the end. It prints
-// the settings, what each engine did and a summary, and exits 0 once every
-// record has reached its end, each accepted by the platform exactly once.
+// campus system is the examples' SQLite stand-in and the platform the mock
+// on 127.0.0.1, answering one push in ten with 5000 after storing it. The
+// store lives in a schema of its own, created at start and dropped at the
+// end, also when the run is interrupted. It prints the settings, what each
+// engine did and a summary, and exits 0 once every record has reached its
+// end, each accepted by the platform exactly once.
 //
 //	go run ./examples/multiinstance
 //	ZCBRIDGE_POSTGRES_URL=postgres://zcbridge@db:5432/procurement \
@@ -27,6 +27,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 )
 
@@ -43,7 +45,11 @@ const EnvOwner = "ZCBRIDGE_OWNER"
 const deadline = 90 * time.Second
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	// An interrupt ends the run like the deadline does: the engines stop
+	// and the schema is dropped.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 
 	url := os.Getenv(EnvPostgresURL)
