@@ -73,7 +73,8 @@ func (j *ExpiryJob) Name() string { return "notice_expiry" }
 // Tick pages through the notices in publicity and expires each one whose
 // deadline is before the clock's time, read once per tick. A failed Expire
 // is logged and retried next tick, and the others go on; Tick returns the
-// first few failures joined, or the Source's listing error.
+// first few failures joined, or the Source's listing error. A page whose
+// source_ids do not increase ends the tick with an error.
 func (j *ExpiryJob) Tick(ctx context.Context) error {
 	now := j.cfg.Now()
 	var errs []error
@@ -87,6 +88,12 @@ func (j *ExpiryJob) Tick(ctx context.Context) error {
 		}
 
 		for _, n := range notices {
+			if n.SourceID <= after {
+				err := fmt.Errorf("poll: source listed notice %q after %q: keys must increase",
+					n.SourceID, after)
+				return errors.Join(append(errs, err)...)
+			}
+			after = n.SourceID
 			if n.Deadline.IsZero() || !now.After(n.Deadline) {
 				continue
 			}
@@ -109,7 +116,6 @@ func (j *ExpiryJob) Tick(ctx context.Context) error {
 		if len(notices) < j.cfg.PageSize {
 			break
 		}
-		after = notices[len(notices)-1].SourceID
 	}
 	if failed > len(errs) {
 		errs = append(errs, fmt.Errorf("poll: and %d more notices failed", failed-len(errs)))

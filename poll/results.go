@@ -111,7 +111,8 @@ type ResultsTrackerConfig struct {
 	// doubles after each read that finds nothing new, up to
 	// MaxReadInterval, and returns to MinReadInterval on a change. Reads
 	// happen on ticks, so a wait is rounded up to the next tick. Both
-	// default to 0: every plan is read on every tick.
+	// default to 0: every plan is read on every tick. MaxReadInterval
+	// without MinReadInterval is refused, since a zero wait never doubles.
 	MinReadInterval, MaxReadInterval time.Duration
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
@@ -148,7 +149,8 @@ type planSeen struct {
 const maxJobErrors = 10
 
 // NewResultsTracker checks cfg and returns the tracker. It fails when Reader
-// or Source is nil or the read intervals are negative or inverted.
+// or Source is nil, the read intervals are negative or inverted, or
+// MaxReadInterval is set without a MinReadInterval to double from.
 func NewResultsTracker(cfg ResultsTrackerConfig) (*ResultsTracker, error) {
 	if cfg.Reader == nil || cfg.Source == nil {
 		return nil, errors.New("poll: results tracker needs a reader and a source")
@@ -156,6 +158,10 @@ func NewResultsTracker(cfg ResultsTrackerConfig) (*ResultsTracker, error) {
 	if cfg.MinReadInterval < 0 || cfg.MaxReadInterval < cfg.MinReadInterval {
 		return nil, fmt.Errorf("poll: results tracker read intervals %s..%s are not ordered",
 			cfg.MinReadInterval, cfg.MaxReadInterval)
+	}
+	if cfg.MinReadInterval == 0 && cfg.MaxReadInterval > 0 {
+		return nil, errors.New("poll: results tracker MaxReadInterval needs a positive " +
+			"MinReadInterval to double from")
 	}
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = 100
@@ -182,9 +188,10 @@ func (t *ResultsTracker) UseGate(g *Gate) {
 }
 
 // Tick pages through the executing plans and reads each one that is due.
-// A failure on one plan is logged and the others go on; Tick returns the
-// first few such failures joined. A failing Source, or a paused gate,
-// ends the tick early. Ticks must not overlap.
+// A failure on one plan is logged at Warn and the others go on; Tick
+// returns the first few such failures joined. A failing Source, a page
+// whose source_ids do not increase, or a paused gate ends the tick early.
+// Ticks must not overlap.
 func (t *ResultsTracker) Tick(ctx context.Context) error {
 	listed := map[string]bool{}
 	var errs []error
@@ -197,6 +204,12 @@ func (t *ResultsTracker) Tick(ctx context.Context) error {
 		}
 
 		for _, p := range plans {
+			if p.SourceID <= after {
+				err := fmt.Errorf("poll: source listed plan %q after %q: keys must increase",
+					p.SourceID, after)
+				return errors.Join(append(errs, err)...)
+			}
+			after = p.SourceID
 			listed[p.PlanID] = true
 			if t.gate != nil && !t.gate.Allow() {
 				return errors.Join(errs...)
@@ -212,6 +225,9 @@ func (t *ResultsTracker) Tick(ctx context.Context) error {
 			if len(errs) < maxJobErrors {
 				errs = append(errs, err)
 			}
+			t.cfg.Logger.Warn("poll: Results of a plan not handed over; will retry.",
+				slog.String("source_id", p.SourceID), slog.String("plan_id", p.PlanID),
+				slog.String("error", err.Error()))
 			if t.gate != nil && t.gate.Observe(err) > 0 {
 				return errors.Join(errs...)
 			}
@@ -220,7 +236,6 @@ func (t *ResultsTracker) Tick(ctx context.Context) error {
 		if len(plans) < t.cfg.PageSize {
 			break
 		}
-		after = plans[len(plans)-1].SourceID
 	}
 
 	// Forget plans the host no longer lists (recorded, or moved on).
