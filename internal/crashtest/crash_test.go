@@ -156,6 +156,13 @@ func crashRun(t *testing.T, run int) {
 		procs = append(procs, engine(owner, attempts[i]))
 	}
 	t.Cleanup(func() {
+		for _, p := range procs {
+			for _, l := range first(p.lines(func(l string) bool {
+				return strings.Contains(l, "level=ERROR")
+			}), 5) {
+				t.Logf("engine %s: %s", p.owner, l)
+			}
+		}
 		if t.Failed() {
 			for _, p := range procs {
 				t.Logf("engine %s, last lines:\n%s", p.owner, p.tail(30))
@@ -210,10 +217,12 @@ func crashRun(t *testing.T, run int) {
 	}
 
 	t.Logf("run %d: %d records, %d effects, %d deliveries (%d repeated); pushes: %v; "+
-		"engine %s killed at %s; reconciled %d, resent %d, leases lost %d; took %s",
+		"engine %s killed at %s; reconciled %d, resent %d, leases lost %d, errors logged %d; "+
+		"took %s",
 		run, v.Records, v.Effects, v.Deliveries, v.Repeated, seen, owners[victim],
 		killedAt.Round(time.Millisecond), countAll(procs, "Reconciled push"),
 		countAll(procs, "resending the kept body"), countAll(procs, "Lease lost"),
+		countAll(procs, "level=ERROR"),
 		time.Since(start).Round(time.Millisecond))
 }
 
