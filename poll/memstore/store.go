@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
 )
 
 // Store is an in-memory idempotency store and outbox. It is safe for
@@ -38,9 +38,6 @@ var (
 	_ poll.Outbox           = (*Store)(nil)
 )
 
-// errEmptyBody refuses a first body of no bytes: there is nothing to send.
-var errEmptyBody = errors.New("memstore: body is empty")
-
 // New returns an empty Store.
 func New(opts ...Option) *Store {
 	s := &Store{
@@ -61,9 +58,9 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	if err := ctx.Err(); err != nil {
 		return poll.Lease{}, poll.Entry{}, err
 	}
-	if ttl <= 0 {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("memstore: claim %s: lease ttl %v is not positive",
-			keyString(key), ttl)
+	if err := pushentry.CheckTTL(ttl); err != nil {
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("memstore: claim %s: %w",
+			pushentry.KeyString(key), err)
 	}
 
 	s.mu.Lock()
@@ -73,86 +70,46 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	if !ok {
 		e = &poll.Entry{Key: key, State: poll.StatePending}
 		s.entries[key] = e
-	} else if !claimable(e, owner, now) {
+	} else if !pushentry.Claimable(*e, owner, now) {
 		return poll.Lease{}, copyEntry(e), fmt.Errorf("memstore: claim %s by %s: %w",
-			keyString(key), owner, poll.ErrNotClaimable)
+			pushentry.KeyString(key), owner, poll.ErrNotClaimable)
 	}
 
-	e.Owner = owner
-	e.Fence++
-	e.LeaseUntil = now.Add(ttl)
-	e.UpdatedAt = now
-	l := poll.Lease{Key: key, Owner: owner, Fence: e.Fence, Until: e.LeaseUntil}
+	l := pushentry.Claim(e, owner, now, ttl)
 	return l, copyEntry(e), nil
-}
-
-// claimable says whether owner may claim e at now.
-func claimable(e *poll.Entry, owner string, now time.Time) bool {
-	if e.State != poll.StatePending && e.State != poll.StateInDoubt {
-		return false
-	}
-	return e.LeaseUntil.IsZero() || !now.Before(e.LeaseUntil) || e.Owner == owner
 }
 
 // MarkSending implements poll.IdempotencyStore.
 func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
-	return s.fenced(ctx, "mark sending", l, func(e *poll.Entry) error {
-		switch {
-		case e.Body != nil && !bytes.Equal(e.Body, body):
-			return poll.ErrBodyChanged
-		case e.Body == nil && len(body) == 0:
-			return errEmptyBody
-		case e.Body == nil:
-			e.Body = bytes.Clone(body)
-		}
-		e.State = poll.StateInDoubt
-		e.Attempts++
-		return nil
+	return s.fenced(ctx, pushentry.OpMarkSending, l, func(e *poll.Entry) error {
+		return pushentry.MarkSending(e, body)
 	})
 }
 
 // MarkNotSent implements poll.IdempotencyStore.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, "mark not sent", l, func(e *poll.Entry) error {
-		if e.State != poll.StateInDoubt {
-			return poll.ErrWrongState
-		}
-		e.State = poll.StatePending
-		e.LastError = reason
-		return nil
+	return s.fenced(ctx, pushentry.OpMarkNotSent, l, func(e *poll.Entry) error {
+		return pushentry.MarkNotSent(e, reason)
 	})
 }
 
 // MarkInDoubt implements poll.IdempotencyStore.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, "mark in doubt", l, func(e *poll.Entry) error {
-		if e.State != poll.StateInDoubt {
-			return poll.ErrWrongState
-		}
-		e.LastError = reason
-		return nil
+	return s.fenced(ctx, pushentry.OpMarkInDoubt, l, func(e *poll.Entry) error {
+		return pushentry.MarkInDoubt(e, reason)
 	})
 }
 
 // Accept implements poll.IdempotencyStore.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fenced(ctx, "accept", l, func(e *poll.Entry) error {
-		if e.State != poll.StateInDoubt {
-			return poll.ErrWrongState
-		}
-		e.State = poll.StateAccepted
-		e.ReceiptID = receiptID
-		e.LeaseUntil = time.Time{}
-		return nil
+	return s.fenced(ctx, pushentry.OpAccept, l, func(e *poll.Entry) error {
+		return pushentry.Accept(e, receiptID)
 	})
 }
 
 // Release implements poll.IdempotencyStore.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fenced(ctx, "release", l, func(e *poll.Entry) error {
-		e.LeaseUntil = time.Time{}
-		return nil
-	})
+	return s.fenced(ctx, pushentry.OpRelease, l, pushentry.Release)
 }
 
 // fenced runs write on the entry of l.Key if l is still its live lease,
@@ -166,19 +123,17 @@ func (s *Store) fenced(ctx context.Context, op string, l poll.Lease,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.entries[l.Key]
-	if !ok || e.Fence != l.Fence || e.Owner != l.Owner || e.LeaseUntil.IsZero() {
-		return fmt.Errorf("memstore: %s %s fence %d: %w", op, keyString(l.Key), l.Fence,
-			poll.ErrLeaseLost)
+	var next poll.Entry
+	if ok {
+		next = *e
 	}
-	if e.State != poll.StatePending && e.State != poll.StateInDoubt {
-		return fmt.Errorf("memstore: %s %s: state %s: %w", op, keyString(l.Key), e.State,
-			poll.ErrWrongState)
+	if err := pushentry.CheckLease(next, ok, l); err != nil {
+		return fmt.Errorf("memstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
 
 	// Write on a copy, so that a refused write changes nothing.
-	next := *e
 	if err := write(&next); err != nil {
-		return fmt.Errorf("memstore: %s %s: state %s: %w", op, keyString(l.Key), e.State, err)
+		return fmt.Errorf("memstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
 	next.UpdatedAt = s.now()
 	*e = next
@@ -193,20 +148,18 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var next poll.Entry
 	e, ok := s.entries[key]
-	switch {
-	case !ok:
-		return fmt.Errorf("memstore: finish %s: no entry: %w", keyString(key), poll.ErrWrongState)
-	case e.State == poll.StateFinished:
-		return nil
-	case e.State != poll.StateAccepted && e.State != poll.StateInDoubt:
-		return fmt.Errorf("memstore: finish %s: state %s: %w", keyString(key), e.State,
-			poll.ErrWrongState)
+	if ok {
+		next = *e
 	}
-	e.State = poll.StateFinished
-	e.Outcome = outcome
-	e.LeaseUntil = time.Time{}
-	e.UpdatedAt = s.now()
+	changed, err := pushentry.Finish(&next, ok, outcome, s.now())
+	if err != nil {
+		return fmt.Errorf("memstore: finish %s: %w", pushentry.KeyString(key), err)
+	}
+	if changed {
+		*e = next
+	}
 	return nil
 }
 
@@ -258,9 +211,4 @@ func copyEntry(e *poll.Entry) poll.Entry {
 	c := *e
 	c.Body = bytes.Clone(e.Body)
 	return c
-}
-
-// keyString names k in errors as flow/source_id/revision.
-func keyString(k poll.Key) string {
-	return fmt.Sprintf("%s/%s/%d", k.Flow, k.SourceID, k.Revision)
 }

@@ -1,7 +1,6 @@
 package sqlitestore
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,10 +8,8 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
 )
-
-// errEmptyBody refuses a first body of no bytes: there is nothing to send.
-var errEmptyBody = errors.New("sqlitestore: body is empty")
 
 const entryColumns = `flow, source_id, revision, state, owner, fence, lease_until, body,
 	receipt_id, outcome, last_error, attempts, updated_at`
@@ -74,9 +71,9 @@ func save(ctx context.Context, conn *sql.Conn, e poll.Entry) error {
 // error.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
-	if ttl <= 0 {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf(
-			"sqlitestore: claim %s: lease ttl %v is not positive", keyString(key), ttl)
+	if err := pushentry.CheckTTL(ttl); err != nil {
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("sqlitestore: claim %s: %w",
+			pushentry.KeyString(key), err)
 	}
 
 	var l poll.Lease
@@ -91,95 +88,55 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		now := s.now()
 		if !found {
 			e = poll.Entry{Key: key, State: poll.StatePending}
-		} else if !claimable(e, owner, now) {
+		} else if !pushentry.Claimable(e, owner, now) {
 			return poll.ErrNotClaimable
 		}
 
-		e.Owner = owner
-		e.Fence++
-		e.LeaseUntil = now.Add(ttl)
-		e.UpdatedAt = now
-		l = poll.Lease{Key: key, Owner: owner, Fence: e.Fence, Until: e.LeaseUntil}
+		l = pushentry.Claim(&e, owner, now, ttl)
 		return save(ctx, conn, e)
 	})
 	if errors.Is(err, poll.ErrNotClaimable) {
 		return poll.Lease{}, e, fmt.Errorf("sqlitestore: claim %s by %s: %w",
-			keyString(key), owner, err)
+			pushentry.KeyString(key), owner, err)
 	}
 	if err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("sqlitestore: claim %s: %w",
-			keyString(key), err)
+			pushentry.KeyString(key), err)
 	}
 	return l, e, nil
 }
 
-// claimable says whether owner may claim e at now.
-func claimable(e poll.Entry, owner string, now time.Time) bool {
-	if e.State != poll.StatePending && e.State != poll.StateInDoubt {
-		return false
-	}
-	return e.LeaseUntil.IsZero() || !now.Before(e.LeaseUntil) || e.Owner == owner
-}
-
 // MarkSending implements poll.IdempotencyStore.
 func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
-	return s.fenced(ctx, "mark sending", l, func(e *poll.Entry) error {
-		switch {
-		case e.Body != nil && !bytes.Equal(e.Body, body):
-			return poll.ErrBodyChanged
-		case e.Body == nil && len(body) == 0:
-			return errEmptyBody
-		case e.Body == nil:
-			e.Body = bytes.Clone(body)
-		}
-		e.State = poll.StateInDoubt
-		e.Attempts++
-		return nil
+	return s.fenced(ctx, pushentry.OpMarkSending, l, func(e *poll.Entry) error {
+		return pushentry.MarkSending(e, body)
 	})
 }
 
 // MarkNotSent implements poll.IdempotencyStore.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, "mark not sent", l, func(e *poll.Entry) error {
-		if e.State != poll.StateInDoubt {
-			return poll.ErrWrongState
-		}
-		e.State = poll.StatePending
-		e.LastError = reason
-		return nil
+	return s.fenced(ctx, pushentry.OpMarkNotSent, l, func(e *poll.Entry) error {
+		return pushentry.MarkNotSent(e, reason)
 	})
 }
 
 // MarkInDoubt implements poll.IdempotencyStore.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, "mark in doubt", l, func(e *poll.Entry) error {
-		if e.State != poll.StateInDoubt {
-			return poll.ErrWrongState
-		}
-		e.LastError = reason
-		return nil
+	return s.fenced(ctx, pushentry.OpMarkInDoubt, l, func(e *poll.Entry) error {
+		return pushentry.MarkInDoubt(e, reason)
 	})
 }
 
 // Accept implements poll.IdempotencyStore.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fenced(ctx, "accept", l, func(e *poll.Entry) error {
-		if e.State != poll.StateInDoubt {
-			return poll.ErrWrongState
-		}
-		e.State = poll.StateAccepted
-		e.ReceiptID = receiptID
-		e.LeaseUntil = time.Time{}
-		return nil
+	return s.fenced(ctx, pushentry.OpAccept, l, func(e *poll.Entry) error {
+		return pushentry.Accept(e, receiptID)
 	})
 }
 
 // Release implements poll.IdempotencyStore.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fenced(ctx, "release", l, func(e *poll.Entry) error {
-		e.LeaseUntil = time.Time{}
-		return nil
-	})
+	return s.fenced(ctx, pushentry.OpRelease, l, pushentry.Release)
 }
 
 // fenced runs change on the entry of l.Key if l is still its live lease,
@@ -192,21 +149,18 @@ func (s *Store) fenced(ctx context.Context, op string, l poll.Lease,
 		if err != nil {
 			return err
 		}
-		if !found || e.Fence != l.Fence || e.Owner != l.Owner || e.LeaseUntil.IsZero() {
-			return fmt.Errorf("fence %d: %w", l.Fence, poll.ErrLeaseLost)
-		}
-		if e.State != poll.StatePending && e.State != poll.StateInDoubt {
-			return fmt.Errorf("state %s: %w", e.State, poll.ErrWrongState)
+		if err := pushentry.CheckLease(e, found, l); err != nil {
+			return err
 		}
 
 		if err := change(&e); err != nil {
-			return fmt.Errorf("state %s: %w", e.State, err)
+			return err
 		}
 		e.UpdatedAt = s.now()
 		return save(ctx, conn, e)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlitestore: %s %s: %w", op, keyString(l.Key), err)
+		return fmt.Errorf("sqlitestore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
 	return nil
 }
@@ -215,25 +169,17 @@ func (s *Store) fenced(ctx context.Context, op string, l poll.Lease,
 func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error {
 	err := s.write(ctx, func(conn *sql.Conn) error {
 		e, found, err := load(ctx, conn, key)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case !found:
-			return fmt.Errorf("no entry: %w", poll.ErrWrongState)
-		case e.State == poll.StateFinished:
-			return nil
-		case e.State != poll.StateAccepted && e.State != poll.StateInDoubt:
-			return fmt.Errorf("state %s: %w", e.State, poll.ErrWrongState)
 		}
-
-		e.State = poll.StateFinished
-		e.Outcome = outcome
-		e.LeaseUntil = time.Time{}
-		e.UpdatedAt = s.now()
+		changed, err := pushentry.Finish(&e, found, outcome, s.now())
+		if err != nil || !changed {
+			return err
+		}
 		return save(ctx, conn, e)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlitestore: finish %s: %w", keyString(key), err)
+		return fmt.Errorf("sqlitestore: finish %s: %w", pushentry.KeyString(key), err)
 	}
 	return nil
 }
@@ -255,7 +201,7 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return err
 	})
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("sqlitestore: get %s: %w", keyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("sqlitestore: get %s: %w", pushentry.KeyString(key), err)
 	}
 	return e, found, nil
 }
@@ -291,9 +237,4 @@ func (s *Store) List(ctx context.Context, flow string, state poll.PushState,
 		return nil, fmt.Errorf("sqlitestore: list %s %s: %w", flow, state, err)
 	}
 	return list, nil
-}
-
-// keyString names k in errors as flow/source_id/revision.
-func keyString(k poll.Key) string {
-	return fmt.Sprintf("%s/%s/%d", k.Flow, k.SourceID, k.Revision)
 }
