@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
 )
 
 // claimTries bounds how often a claim is tried again after InnoDB chose it
@@ -20,6 +21,10 @@ const claimTries = 5
 // owner's lease has not ended or the push is accepted or finished.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
+	if err := pushentry.CheckTTL(ttl); err != nil {
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w",
+			pushentry.KeyString(key), err)
+	}
 	now := s.now()
 	// Cut to the column's precision, as the entry created below reports it.
 	until := now.Add(ttl).Truncate(time.Microsecond)
@@ -36,10 +41,10 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		}
 	}
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w", keyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w", pushentry.KeyString(key), err)
 	}
 	if !won {
-		return poll.Lease{}, e, fmt.Errorf("mysqlstore: claim %s: %w", keyString(key),
+		return poll.Lease{}, e, fmt.Errorf("mysqlstore: claim %s: %w", pushentry.KeyString(key),
 			poll.ErrNotClaimable)
 	}
 
@@ -105,20 +110,21 @@ func (s *Store) takeOver(ctx context.Context, key poll.Key, owner string,
 
 // MarkSending keeps body and moves the entry in doubt, counting an attempt.
 // It fails with poll.ErrLeaseLost when l is no longer the key's latest
-// claim, and with poll.ErrBodyChanged when a different body is already kept.
+// claim, with poll.ErrBodyChanged when a different body is already kept, and
+// with an error for an empty first body.
 func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
 	if body == nil {
 		body = []byte{}
 	}
-	return s.fencedExec(ctx, "mark sending", l, markSendingSQL, nil,
-		[]any{body, dbTime(s.now())}, body)
+	return s.fencedExec(ctx, pushentry.OpMarkSending, l, markSendingSQL, nil,
+		[]any{body, dbTime(s.now())}, body, body)
 }
 
 // MarkNotSent moves an in-doubt entry back to pending with reason, keeping
 // the body. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fencedExec(ctx, "mark not sent", l, markNotSentSQL, nil,
+	return s.fencedExec(ctx, pushentry.OpMarkNotSent, l, markNotSentSQL, nil,
 		[]any{reason, dbTime(s.now())})
 }
 
@@ -130,7 +136,7 @@ func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) er
 	// MySQL reports as zero rows affected; the entry then already is as
 	// asked.
 	inDoubt := func(e poll.Entry) bool { return e.State == poll.StateInDoubt }
-	return s.fencedExec(ctx, "mark in doubt", l, markInDoubtSQL, inDoubt,
+	return s.fencedExec(ctx, pushentry.OpMarkInDoubt, l, markInDoubtSQL, inDoubt,
 		[]any{reason, dbTime(s.now())})
 }
 
@@ -138,14 +144,14 @@ func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) er
 // ends the lease. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fencedExec(ctx, "accept", l, acceptSQL, nil,
+	return s.fencedExec(ctx, pushentry.OpAccept, l, acceptSQL, nil,
 		[]any{receiptID, dbTime(s.now())})
 }
 
 // Release ends the lease without changing the state. It fails with
 // poll.ErrLeaseLost when l is stale or already ended.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fencedExec(ctx, "release", l, releaseSQL, nil, []any{dbTime(s.now())})
+	return s.fencedExec(ctx, pushentry.OpRelease, l, releaseSQL, nil, []any{dbTime(s.now())})
 }
 
 // Finish marks an accepted or in-doubt push finished with outcome and ends
@@ -156,7 +162,7 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	res, err := s.db.ExecContext(ctx, finishSQL, outcome, dbTime(s.now()),
 		key.Flow, key.SourceID, key.Revision)
 	if err != nil {
-		return fmt.Errorf("mysqlstore: finish %s: %w", keyString(key), err)
+		return fmt.Errorf("mysqlstore: finish %s: %w", pushentry.KeyString(key), err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 1 {
 		return nil
@@ -165,15 +171,15 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	e, ok, err := s.Get(ctx, key)
 	switch {
 	case err != nil:
-		return fmt.Errorf("mysqlstore: finish %s: %w", keyString(key), err)
+		return fmt.Errorf("mysqlstore: finish %s: %w", pushentry.KeyString(key), err)
 	case !ok:
-		return fmt.Errorf("mysqlstore: finish %s (no entry): %w", keyString(key),
+		return fmt.Errorf("mysqlstore: finish %s (no entry): %w", pushentry.KeyString(key),
 			poll.ErrWrongState)
 	case e.State == poll.StateFinished:
 		return nil
 	default:
 		return fmt.Errorf("mysqlstore: finish %s (state %s): %w",
-			keyString(key), e.State, poll.ErrWrongState)
+			pushentry.KeyString(key), e.State, poll.ErrWrongState)
 	}
 }
 
@@ -185,7 +191,7 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return poll.Entry{}, false, nil
 	}
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("mysqlstore: get %s: %w", keyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("mysqlstore: get %s: %w", pushentry.KeyString(key), err)
 	}
 	return e, true, nil
 }
@@ -229,11 +235,11 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 	args = append(args, extra...)
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, keyString(l.Key), err)
+		return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, keyString(l.Key), err)
+		return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
 	if n == 1 {
 		return nil
@@ -241,28 +247,13 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 
 	e, ok, err := s.Get(ctx, l.Key)
 	if err != nil {
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, keyString(l.Key), err)
+		return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
-	return whyRefused(op, l, e, ok, unchanged)
-}
-
-// whyRefused explains a fenced write that changed no row, given the entry
-// read just after.
-func whyRefused(op string, l poll.Lease, e poll.Entry, ok bool,
-	unchanged func(poll.Entry) bool) error {
-	k := keyString(l.Key)
-	switch {
-	case !ok || e.Fence != l.Fence || e.LeaseUntil.IsZero():
-		return fmt.Errorf("mysqlstore: %s %s (fence %d): %w", op, k, l.Fence, poll.ErrLeaseLost)
-	case unchanged != nil && unchanged(e):
+	refusal := pushentry.Refusal(op, l, e, ok)
+	if unchanged != nil && !errors.Is(refusal, poll.ErrLeaseLost) && unchanged(e) {
 		return nil
-	case op == "mark sending" && e.Body != nil &&
-		(e.State == poll.StatePending || e.State == poll.StateInDoubt):
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, k, poll.ErrBodyChanged)
-	default:
-		return fmt.Errorf("mysqlstore: %s %s (state %s): %w", op, k, e.State,
-			poll.ErrWrongState)
 	}
+	return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), refusal)
 }
 
 // rowScanner is what *sql.Row and *sql.Rows have in common.
@@ -284,8 +275,4 @@ func scanEntry(row rowScanner) (poll.Entry, error) {
 	}
 	e.State = poll.PushState(state)
 	return e, nil
-}
-
-func keyString(k poll.Key) string {
-	return fmt.Sprintf("%s/%s/%d", k.Flow, k.SourceID, k.Revision)
 }

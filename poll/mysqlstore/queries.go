@@ -28,10 +28,13 @@ const claimInsertSQL = `INSERT INTO zcbridge_push
 	receipt_id, outcome, last_error, attempts, updated_at)
 VALUES (?, ?, ?, 'pending', ?, 1, ?, NULL, '', '', '', 0, ?)`
 
+// markSendingSQL keeps the body only when none is kept, and never an empty
+// one: there would be nothing to send. It takes the body a third and fourth
+// time after the fence.
 const markSendingSQL = `UPDATE zcbridge_push
 SET state = 'in_doubt', body = ?, attempts = attempts + 1, updated_at = ?
 WHERE ` + fenced + ` AND state IN ('pending', 'in_doubt')
-	AND (body IS NULL OR body = ?)`
+	AND (body = ? OR (body IS NULL AND LENGTH(?) > 0))`
 
 const markNotSentSQL = `UPDATE zcbridge_push
 SET state = 'pending', last_error = ?, updated_at = ?

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
 )
 
 // Claim takes a lease of ttl on key for owner; see poll.IdempotencyStore. It
@@ -15,6 +16,10 @@ import (
 // owner's lease has not ended or the push is accepted or finished.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
+	if err := pushentry.CheckTTL(ttl); err != nil {
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w",
+			pushentry.KeyString(key), err)
+	}
 	now := s.now()
 	until := now.Add(ttl)
 
@@ -25,7 +30,7 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		return s.refusedClaim(ctx, key)
 	}
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", keyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", pushentry.KeyString(key), err)
 	}
 
 	l := poll.Lease{Key: key, Owner: e.Owner, Fence: e.Fence, Until: e.LeaseUntil}
@@ -37,47 +42,48 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 func (s *Store) refusedClaim(ctx context.Context, key poll.Key) (poll.Lease, poll.Entry, error) {
 	e, _, err := s.Get(ctx, key)
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", keyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", pushentry.KeyString(key), err)
 	}
-	return poll.Lease{}, e, fmt.Errorf("pgstore: claim %s: %w", keyString(key),
+	return poll.Lease{}, e, fmt.Errorf("pgstore: claim %s: %w", pushentry.KeyString(key),
 		poll.ErrNotClaimable)
 }
 
 // MarkSending keeps body and moves the entry in doubt, counting an attempt.
 // It fails with poll.ErrLeaseLost when l is no longer the key's latest
-// claim, and with poll.ErrBodyChanged when a different body is already kept.
+// claim, with poll.ErrBodyChanged when a different body is already kept, and
+// with an error for an empty first body.
 func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
 	if body == nil {
 		body = []byte{}
 	}
-	return s.fencedExec(ctx, "mark sending", l, s.q.markSending, body, s.now())
+	return s.fencedExec(ctx, pushentry.OpMarkSending, l, s.q.markSending, body, s.now())
 }
 
 // MarkNotSent moves an in-doubt entry back to pending with reason, keeping
 // the body. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fencedExec(ctx, "mark not sent", l, s.q.markNotSent, reason, s.now())
+	return s.fencedExec(ctx, pushentry.OpMarkNotSent, l, s.q.markNotSent, reason, s.now())
 }
 
 // MarkInDoubt records reason on an in-doubt entry. It fails with
 // poll.ErrLeaseLost when l is stale and with poll.ErrWrongState when the
 // entry is not in doubt.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fencedExec(ctx, "mark in doubt", l, s.q.markInDoubt, reason, s.now())
+	return s.fencedExec(ctx, pushentry.OpMarkInDoubt, l, s.q.markInDoubt, reason, s.now())
 }
 
 // Accept records receiptID on an in-doubt entry, moves it to accepted and
 // ends the lease. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fencedExec(ctx, "accept", l, s.q.accept, receiptID, s.now())
+	return s.fencedExec(ctx, pushentry.OpAccept, l, s.q.accept, receiptID, s.now())
 }
 
 // Release ends the lease without changing the state. It fails with
 // poll.ErrLeaseLost when l is stale or already ended.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fencedExec(ctx, "release", l, s.q.release, s.now())
+	return s.fencedExec(ctx, pushentry.OpRelease, l, s.q.release, s.now())
 }
 
 // Finish marks an accepted or in-doubt push finished with outcome and ends
@@ -88,7 +94,7 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	tag, err := s.pool.Exec(ctx, s.q.finish,
 		key.Flow, key.SourceID, key.Revision, outcome, s.now())
 	if err != nil {
-		return fmt.Errorf("pgstore: finish %s: %w", keyString(key), err)
+		return fmt.Errorf("pgstore: finish %s: %w", pushentry.KeyString(key), err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
@@ -97,15 +103,15 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	e, ok, err := s.Get(ctx, key)
 	switch {
 	case err != nil:
-		return fmt.Errorf("pgstore: finish %s: %w", keyString(key), err)
+		return fmt.Errorf("pgstore: finish %s: %w", pushentry.KeyString(key), err)
 	case !ok:
-		return fmt.Errorf("pgstore: finish %s (no entry): %w", keyString(key),
+		return fmt.Errorf("pgstore: finish %s (no entry): %w", pushentry.KeyString(key),
 			poll.ErrWrongState)
 	case e.State == poll.StateFinished:
 		return nil
 	default:
 		return fmt.Errorf("pgstore: finish %s (state %s): %w",
-			keyString(key), e.State, poll.ErrWrongState)
+			pushentry.KeyString(key), e.State, poll.ErrWrongState)
 	}
 }
 
@@ -117,7 +123,7 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return poll.Entry{}, false, nil
 	}
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("pgstore: get %s: %w", keyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("pgstore: get %s: %w", pushentry.KeyString(key), err)
 	}
 	return e, true, nil
 }
@@ -152,7 +158,7 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 	all := append([]any{l.Key.Flow, l.Key.SourceID, l.Key.Revision, l.Fence}, args...)
 	tag, err := s.pool.Exec(ctx, query, all...)
 	if err != nil {
-		return fmt.Errorf("pgstore: %s %s: %w", op, keyString(l.Key), err)
+		return fmt.Errorf("pgstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
@@ -160,24 +166,10 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 
 	e, ok, err := s.Get(ctx, l.Key)
 	if err != nil {
-		return fmt.Errorf("pgstore: %s %s: %w", op, keyString(l.Key), err)
+		return fmt.Errorf("pgstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
 	}
-	return whyRefused(op, l, e, ok)
-}
-
-// whyRefused explains a fenced write that changed no row, given the entry
-// read just after.
-func whyRefused(op string, l poll.Lease, e poll.Entry, ok bool) error {
-	k := keyString(l.Key)
-	switch {
-	case !ok || e.Fence != l.Fence || e.LeaseUntil.IsZero():
-		return fmt.Errorf("pgstore: %s %s (fence %d): %w", op, k, l.Fence, poll.ErrLeaseLost)
-	case op == "mark sending" && e.Body != nil &&
-		(e.State == poll.StatePending || e.State == poll.StateInDoubt):
-		return fmt.Errorf("pgstore: %s %s: %w", op, k, poll.ErrBodyChanged)
-	default:
-		return fmt.Errorf("pgstore: %s %s (state %s): %w", op, k, e.State, poll.ErrWrongState)
-	}
+	return fmt.Errorf("pgstore: %s %s: %w", op, pushentry.KeyString(l.Key),
+		pushentry.Refusal(op, l, e, ok))
 }
 
 // scanEntry reads one row of entryColumns.
@@ -198,8 +190,4 @@ func scanEntry(row pgx.Row) (poll.Entry, error) {
 		e.LeaseUntil = *until
 	}
 	return e, nil
-}
-
-func keyString(k poll.Key) string {
-	return fmt.Sprintf("%s/%s/%d", k.Flow, k.SourceID, k.Revision)
 }

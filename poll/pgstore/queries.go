@@ -32,10 +32,12 @@ WHERE p.state IN ('pending', 'in_doubt')
 	AND (p.lease_until IS NULL OR p.lease_until <= $6 OR p.owner = $4)
 RETURNING ` + entryColumns
 
+// markSendingSQL keeps the body only when none is kept, and never an empty
+// one: there would be nothing to send.
 const markSendingSQL = `UPDATE {push}
 SET state = 'in_doubt', body = $5, attempts = attempts + 1, updated_at = $6
 WHERE ` + fenced + ` AND state IN ('pending', 'in_doubt')
-	AND (body IS NULL OR body = $5)`
+	AND (body = $5 OR (body IS NULL AND octet_length($5) > 0))`
 
 const markNotSentSQL = `UPDATE {push}
 SET state = 'pending', last_error = $5, updated_at = $6

@@ -10,8 +10,9 @@ import "github.com/redis/go-redis/v9"
 // lease_until of "" means the lease was ended.
 //
 // Scripts answer "ok", "lost" (the lease is not the key's latest or was
-// ended), "body" (a different body is kept) or "state:<state>" (the state,
-// "" for no entry, does not allow the write).
+// ended), "body" (a different body is kept), "empty" (an empty first body)
+// or "state:<state>" (the state, "" for no entry, does not allow the
+// write).
 
 // prelude is shared by the scripts: index(state) is the KEYS slot of a
 // state's index, and touch moves the entry to state at time now.
@@ -69,6 +70,7 @@ if not state then return 'lost' end
 if state ~= 'pending' and state ~= 'in_doubt' then return 'state:' .. state end
 local kept = redis.call('HGET', KEYS[1], 'body')
 if kept and kept ~= ARGV[3] then return 'body' end
+if not kept and ARGV[3] == '' then return 'empty' end
 redis.call('HSET', KEYS[1], 'body', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 touch(state, 'in_doubt', ARGV[2])

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
 )
 
 // DefaultPrefix is the key prefix a Store uses unless WithPrefix sets one.
@@ -200,7 +201,7 @@ func pairs(reply any) (map[string]string, error) {
 
 // scriptError turns a script's answer into the store's error for op on k.
 func scriptError(op string, k poll.Key, fence int64, answer string) error {
-	ks := keyString(k)
+	ks := pushentry.KeyString(k)
 	switch {
 	case answer == "ok":
 		return nil
@@ -208,6 +209,8 @@ func scriptError(op string, k poll.Key, fence int64, answer string) error {
 		return fmt.Errorf("redisstore: %s %s (fence %d): %w", op, ks, fence, poll.ErrLeaseLost)
 	case answer == "body":
 		return fmt.Errorf("redisstore: %s %s: %w", op, ks, poll.ErrBodyChanged)
+	case answer == "empty":
+		return fmt.Errorf("redisstore: %s %s: %w", op, ks, pushentry.ErrEmptyBody)
 	case strings.HasPrefix(answer, "state:"):
 		state := strings.TrimPrefix(answer, "state:")
 		if state == "" {
@@ -217,8 +220,4 @@ func scriptError(op string, k poll.Key, fence int64, answer string) error {
 	default:
 		return fmt.Errorf("redisstore: %s %s: unexpected script answer %q", op, ks, answer)
 	}
-}
-
-func keyString(k poll.Key) string {
-	return fmt.Sprintf("%s/%s/%d", k.Flow, k.SourceID, k.Revision)
 }

@@ -33,6 +33,7 @@ func claimCases() []storeCase {
 		{"FinishedNotClaimable", testFinishedNotClaimable},
 		{"KeysIndependent", testKeysIndependent},
 		{"LeaseEndsAtItsUntil", testLeaseEndsAtItsUntil},
+		{"NonPositiveTTLRefused", testNonPositiveTTLRefused},
 	}
 }
 
@@ -331,4 +332,26 @@ func testLeaseEndsAtItsUntil(h *harness) {
 	b, _, err := h.store.Claim(h.ctx, k, "engine-b", ttl)
 	require.NoError(h.t, err, "claim at the lease's end")
 	assertSameTime(h.t, b.Until, h.get(k).LeaseUntil, "lease until after a takeover")
+}
+
+// testNonPositiveTTLRefused: a lease that would end before it is used is
+// refused, for a new key and for a held one, and changes nothing.
+func testNonPositiveTTLRefused(h *harness) {
+	fresh, held := key(420), key(421)
+	a := h.claim(held, "engine-a")
+	before := h.get(held)
+
+	for _, ttl := range []time.Duration{0, -time.Second} {
+		l, _, err := h.store.Claim(h.ctx, fresh, "engine-a", ttl)
+		assert.Error(h.t, err, "claim of a new key for %v", ttl)
+		assert.Zero(h.t, l)
+		_, ok, err := h.store.Get(h.ctx, fresh)
+		require.NoError(h.t, err)
+		assert.False(h.t, ok, "a refused claim for %v creates no entry", ttl)
+
+		_, _, err = h.store.Claim(h.ctx, held, "engine-a", ttl)
+		assert.Error(h.t, err, "reclaim for %v", ttl)
+		assertEntry(h.t, before, h.get(held))
+	}
+	assert.NoError(h.t, h.store.MarkSending(h.ctx, a, body(held)), "the lease still holds")
 }

@@ -17,6 +17,7 @@ func writeCases() []storeCase {
 		{"WritesOnPendingRefused", testWritesOnPendingRefused},
 		{"InDoubtReportedWithExactBody", testInDoubtReportedWithExactBody},
 		{"BodyImmutable", testBodyImmutable},
+		{"EmptyFirstBodyRefused", testEmptyFirstBodyRefused},
 		{"BodyBuffersNotShared", testBodyBuffersNotShared},
 		{"FinishIdempotent", testFinishIdempotent},
 		{"FinishInDoubtEndsLease", testFinishInDoubtEndsLease},
@@ -162,6 +163,24 @@ func testBodyImmutable(h *harness) {
 	e := h.get(k)
 	assert.Equal(h.t, first, e.Body)
 	assert.Equal(h.t, 2, e.Attempts)
+}
+
+// testEmptyFirstBodyRefused: a push with no body kept cannot be marked as
+// sending nothing; the refusal is not a lost lease, and changes nothing.
+func testEmptyFirstBodyRefused(h *harness) {
+	k := key(902)
+	l := h.claim(k, "engine-a")
+	before := h.get(k)
+	h.clock.Advance(time.Second)
+
+	for name, b := range map[string][]byte{"nil": nil, "empty": {}} {
+		err := h.store.MarkSending(h.ctx, l, b)
+		assert.Error(h.t, err, "%s body", name)
+		assert.NotErrorIs(h.t, err, poll.ErrLeaseLost, "%s body", name)
+		assert.NotErrorIs(h.t, err, poll.ErrBodyChanged, "%s body", name)
+	}
+	assertEntry(h.t, before, h.get(k))
+	assert.NoError(h.t, h.store.MarkSending(h.ctx, l, body(k)), "a real body after")
 }
 
 // testBodyBuffersNotShared: neither the caller's buffer nor a returned
