@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // killSwitch stands in front of the platform. Once armed, the first push
@@ -129,4 +133,58 @@ func (w *holdWriter) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// TestKillSwitchHoldsTheVictimsAnsweredPushOnly checks the switch itself:
+// other engines, reads and pushes before arming pass; a victim's push
+// whose answer is never written is not held; the next one is, until
+// released.
+func TestKillSwitchHoldsTheVictimsAnsweredPushOnly(t *testing.T) {
+	armed := false
+	var served []string
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served = append(served, r.Header.Get(HeaderEngine)+" "+r.Method+" "+r.URL.Path)
+		if r.URL.Path == "/silent" {
+			return
+		}
+		_, _ = w.Write([]byte("ok"))
+	})
+	k := newKillSwitch(next, "victim", func() bool { return armed })
+	do := func(engine, method, path string) {
+		r := httptest.NewRequest(method, path, nil)
+		r.Header.Set(HeaderEngine, engine)
+		k.ServeHTTP(httptest.NewRecorder(), r)
+	}
+
+	do("victim", http.MethodPost, "/v1/intentions") // not armed yet
+	armed = true
+	do("other", http.MethodPost, "/v1/intentions")
+	do("victim", http.MethodGet, "/v1/intentions/results")
+	do("victim", http.MethodPost, "/silent") // no answer written: not held
+	select {
+	case <-k.Held():
+		t.Fatal("held before the victim's answered push")
+	default:
+	}
+
+	answered := make(chan struct{})
+	go func() {
+		defer close(answered)
+		do("victim", http.MethodPost, "/v1/plans")
+	}()
+	<-k.Held()
+	select {
+	case <-answered:
+		t.Fatal("the held answer went out before the release")
+	default:
+	}
+	k.Release()
+	<-answered
+	assert.False(t, k.take(), "a second push is held too")
+
+	assert.Equal(t, []string{
+		"victim POST /v1/intentions", "other POST /v1/intentions",
+		"victim GET /v1/intentions/results", "victim POST /silent",
+		"victim POST /v1/plans",
+	}, served)
 }
