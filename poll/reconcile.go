@@ -192,6 +192,10 @@ func (p *pass) apply(ctx context.Context, d dueRecord, r Result) error {
 	attrs := append(p.attrs(d.rec), "outcome", string(o.Kind))
 	fail := func(step string, err error) error {
 		p.e.backoff.forget(key)
+		if ctx.Err() != nil {
+			// Stopping, not failing: the outcome is read again next run.
+			return ctx.Err()
+		}
 		p.e.metrics.Add(MetricOutcomes, 1, Attr{"flow", p.name}, Attr{"kind", string(o.Kind)},
 			Attr{"result", "error"})
 		p.e.log.Warn("poll: Outcome not applied; trying again next tick.",
