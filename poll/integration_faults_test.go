@@ -2,7 +2,6 @@ package poll_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -50,7 +49,8 @@ func TestIntegrationOneAcceptedPushPerNoticeAndPlanUnderFaults(t *testing.T) {
 	retry := regplatform.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond,
 		MaxDelay: 20 * time.Millisecond}
 	pending := func() int { return notices.pendingCount() + plans.pendingCount() }
-	var wg sync.WaitGroup
+	var engines []*poll.Engine
+	var clocks []*testClock
 	for i := range 2 {
 		client := s.client(t, 300*time.Millisecond, retry)
 		clock := newTestClock()
@@ -66,16 +66,9 @@ func TestIntegrationOneAcceptedPushPerNoticeAndPlanUnderFaults(t *testing.T) {
 			Logger:   (&logBuffer{}).logger(),
 		})
 		require.NoError(t, err)
-		wg.Go(func() {
-			for range 40 {
-				if !assert.NoError(t, e.Tick(t.Context())) || pending() == 0 {
-					return
-				}
-				clock.Advance(poll.DefaultPollMax)
-			}
-		})
+		engines, clocks = append(engines, e), append(clocks, clock)
 	}
-	wg.Wait()
+	tickTogether(t, engines, clocks, pending, 40)
 
 	require.Zero(t, pending(), "every record reached its outcome")
 	for _, id := range noticeIDs {

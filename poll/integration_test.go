@@ -110,6 +110,26 @@ func drain(t *testing.T, e *poll.Engine, clock *testClock, src *hostSource, maxT
 	t.Fatalf("%d records still pending after %d ticks", src.pendingCount(), maxTicks)
 }
 
+// tickTogether ticks each engine on a goroutine of its own, moving its
+// clock past PollMax after each tick, until pending reports nothing or an
+// engine has ticked maxTicks times.
+func tickTogether(t *testing.T, engines []*poll.Engine, clocks []*testClock,
+	pending func() int, maxTicks int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i, e := range engines {
+		wg.Go(func() {
+			for range maxTicks {
+				if !assert.NoError(t, e.Tick(t.Context())) || pending() == 0 {
+					return
+				}
+				clocks[i].Advance(poll.DefaultPollMax)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 func hostWith(t *testing.T, n int, prefix string) (*hostSource, []string) {
 	src := newHostSource()
 	ids := make([]string, n)
@@ -214,20 +234,14 @@ func TestIntegrationTwoEnginesShareOneStoreAndPushEachRecordOnce(t *testing.T) {
 		},
 	})
 	src, ids := hostWith(t, 36, "YXM")
-	var wg sync.WaitGroup
+	var engines []*poll.Engine
+	var clocks []*testClock
 	for i := range 2 {
 		client := s.client(t, 300*time.Millisecond, quickRetries)
 		e, clock := s.engine(t, client, src, fmt.Sprintf("engine-%d", i), &logBuffer{})
-		wg.Go(func() {
-			for range 30 {
-				if !assert.NoError(t, e.Tick(t.Context())) || src.pendingCount() == 0 {
-					return
-				}
-				clock.Advance(poll.DefaultPollMax)
-			}
-		})
+		engines, clocks = append(engines, e), append(clocks, clock)
 	}
-	wg.Wait()
+	tickTogether(t, engines, clocks, src.pendingCount, 30)
 
 	require.Zero(t, src.pendingCount(), "every record reached its outcome")
 	for _, id := range ids {

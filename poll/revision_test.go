@@ -12,7 +12,10 @@ import (
 	"github.com/zcbridge/zcbridge/regplatform"
 )
 
-func TestHostListingAnOlderRevisionThanTheFinishedOneNeedsAPerson(t *testing.T) {
+// republishedRig returns a rig whose record YX-000 failed at revision 1 and
+// was pushed again, and accepted, as revision 2.
+func republishedRig(t *testing.T) *rig {
+	t.Helper()
 	r := newRig(t, nil)
 	r.add(1)
 	r.tick()
@@ -21,6 +24,12 @@ func TestHostListingAnOlderRevisionThanTheFinishedOneNeedsAPerson(t *testing.T) 
 	r.tick()
 	r.source.put("YX-000", 2, intention(t, "YX-000", 2))
 	r.tick()
+	require.Equal(t, poll.StateAccepted, r.entry("YX-000", 2).State)
+	return r
+}
+
+func TestHostListingAnOlderRevisionThanTheFinishedOneNeedsAPerson(t *testing.T) {
+	r := republishedRig(t)
 	r.platform.set("YX-000", 2, regplatform.StatusPublished, "")
 	r.clock.Advance(rigPollMin)
 	r.tick()
@@ -41,15 +50,7 @@ func TestHostListingAnOlderRevisionThanTheFinishedOneNeedsAPerson(t *testing.T) 
 }
 
 func TestResultOfThePreviousRevisionIsNotAppliedToTheNext(t *testing.T) {
-	r := newRig(t, nil)
-	r.add(1)
-	r.tick()
-	r.platform.set("YX-000", 1, regplatform.StatusFailed, "数据格式有误")
-	r.clock.Advance(rigPollMin)
-	r.tick()
-	r.source.put("YX-000", 2, intention(t, "YX-000", 2))
-	r.tick()
-	require.Equal(t, poll.StateAccepted, r.entry("YX-000", 2).State)
+	r := republishedRig(t)
 
 	// The platform's read still shows revision 1, as a lagging replica would.
 	r.platform.set("YX-000", 1, regplatform.StatusFailed, "数据格式有误")
