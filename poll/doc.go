@@ -28,16 +28,21 @@
 //
 // Known limits:
 //
-//   - The per-record result backoff lives in memory; after a restart every
-//     accepted push is read on the first tick.
+//   - The per-record result backoff, and the backoff of refused pushes,
+//     live in memory; after a restart every accepted push is read, and
+//     every refused push tried, on the first tick.
 //   - An in-doubt push that reconciliation finds on the platform is accepted
 //     without a receipt id: result reads carry none.
 //   - A body the platform refuses (1001, 1002, 3001, 3002, or an auth error)
-//     stays pending and is sent again, the same bytes, every tick; it is
-//     logged at Error and reported as OutcomeInvalid for validation
-//     refusals. Our own validation should make this rare. Fixing it needs
-//     a person: the revision cannot move on, and the kept body cannot be
+//     stays pending and is sent again, the same bytes, after a wait that
+//     doubles from PollMin to PollMax; each refusal is logged at Error and
+//     reported as OutcomeInvalid for validation refusals. Our own
+//     validation should make this rare. Fixing a refused body needs a
+//     person: the revision cannot move on, and the kept body cannot be
 //     replaced through the engine.
+//   - One send, the client's retries included, is cut off after nine tenths
+//     of Config.LeaseTTL and left in doubt; a client whose worst case is
+//     longer loses its last attempts, not a push.
 //   - A platform that holds a later revision than the record, or no longer
 //     holds an accepted push, is logged at Error on every read and never
 //     resolved automatically.
