@@ -1,46 +1,19 @@
 package sqlitestore_test
 
 import (
-	"fmt"
+	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/zcbridge/zcbridge/poll"
 	"github.com/zcbridge/zcbridge/poll/sqlitestore"
+	"github.com/zcbridge/zcbridge/poll/storetest"
 )
 
-// BenchmarkClaimComplete measures one push's store work per op: claim,
-// mark sending, accept, finish, on a WAL database file.
+// BenchmarkClaimComplete runs on a WAL database file.
 func BenchmarkClaimComplete(b *testing.B) {
-	s, err := sqlitestore.Open(b.Context(), freshPathB(b))
+	s, err := sqlitestore.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
 	require.NoError(b, err)
 	b.Cleanup(func() { s.Close() })
-	ctx := b.Context()
-	body := []byte(`{"source_id":"YX2026000001","revision":1,"title":"实验室设备采购意向"}`)
-
-	b.ReportAllocs()
-	n := 0
-	for b.Loop() {
-		k := poll.Key{Flow: "intention", SourceID: fmt.Sprintf("YX%09d", n), Revision: 1}
-		n++
-		l, _, err := s.Claim(ctx, k, "bench", time.Minute)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.MarkSending(ctx, l, body); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Accept(ctx, l, "R"); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Finish(ctx, k, "PUBLISHED"); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func freshPathB(b *testing.B) string {
-	return b.TempDir() + "/bench.db"
+	storetest.BenchClaimComplete(b, s)
 }

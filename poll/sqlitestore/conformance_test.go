@@ -1,14 +1,12 @@
 package sqlitestore_test
 
 import (
-	"io"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/zcbridge/zcbridge/poll"
 	"github.com/zcbridge/zcbridge/poll/sqlitestore"
 	"github.com/zcbridge/zcbridge/poll/storetest"
 )
@@ -28,33 +26,10 @@ func freshPath(t *testing.T) string {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, now func() time.Time) poll.IdempotencyStore {
-		return open(t, freshPath(t), now)
-	})
-}
-
-func TestOutboxConformance(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T, now func() time.Time) poll.Outbox {
-		return open(t, freshPath(t), now)
-	})
-}
-
-func TestDurableConformance(t *testing.T) {
-	storetest.RunDurable(t, func(t *testing.T) storetest.OpenStore {
+	storetest.RunAll(t, func(t *testing.T) storetest.OpenDurableStore {
 		path := freshPath(t)
-		return func(t *testing.T, now func() time.Time) (poll.IdempotencyStore, io.Closer) {
-			s := open(t, path, now)
-			return s, s
-		}
-	})
-}
-
-func TestDurableOutboxConformance(t *testing.T) {
-	storetest.RunDurableOutbox(t, func(t *testing.T) storetest.OpenOutbox {
-		path := freshPath(t)
-		return func(t *testing.T, now func() time.Time) (poll.Outbox, io.Closer) {
-			s := open(t, path, now)
-			return s, s
+		return func(t *testing.T, now func() time.Time) storetest.DurableStore {
+			return open(t, path, now)
 		}
 	})
 }
