@@ -98,8 +98,9 @@ func (b *pollBackoff) sweep(flow string) {
 }
 
 // Gate holds the engine's pause of every platform call after the platform
-// answered 4290 (rate limited) past the client's own retries. Flows and jobs
-// check Allow before each call and hand every call error to Observe.
+// answered 4290 (rate limited) or 5030 (平台维护中, maintenance) past the
+// client's own retries: both ask every caller to wait. Flows and jobs check
+// Allow before each call and hand every call error to Observe.
 type Gate struct {
 	clock    Clock
 	fallback time.Duration
@@ -134,11 +135,12 @@ func (g *Gate) Until() time.Time {
 }
 
 // Observe pauses every platform call when err says the platform rate
-// limited: for its Retry-After, or the engine's Interval when it has none,
-// bounded by the engine's MaxPause. It returns the pause, or 0 when err is
-// not a rate limit.
+// limited or is under maintenance: for its Retry-After, or the engine's
+// Interval when it has none, bounded by the engine's MaxPause. It returns
+// the pause, or 0 for any other error (5000 included: one failing request
+// says nothing of the others).
 func (g *Gate) Observe(err error) time.Duration {
-	if err == nil || !errors.Is(err, regplatform.ErrRateLimited) {
+	if !pauses(err) {
 		return 0
 	}
 
@@ -155,4 +157,22 @@ func (g *Gate) Observe(err error) time.Duration {
 		g.until = until
 	}
 	return d
+}
+
+// pauses reports whether err asks every caller to wait: 4290, or 5030.
+func pauses(err error) bool {
+	if err == nil {
+		return false
+	}
+	var apiErr *regplatform.APIError
+	return errors.Is(err, regplatform.ErrRateLimited) ||
+		(errors.As(err, &apiErr) && apiErr.Code == regplatform.CodeMaintenance)
+}
+
+// pauseReason names why err paused the engine, for logs and metrics.
+func pauseReason(err error) string {
+	if errors.Is(err, regplatform.ErrRateLimited) {
+		return "rate_limited"
+	}
+	return "maintenance"
 }

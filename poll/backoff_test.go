@@ -111,3 +111,41 @@ func TestGateIgnoresOtherErrors(t *testing.T) {
 	assert.True(t, g.Allow())
 	assert.True(t, g.Until().IsZero())
 }
+
+func TestMaintenancePausesEveryPlatformCall(t *testing.T) {
+	cases := []struct {
+		name       string
+		retryAfter time.Duration
+		want       time.Duration
+	}{
+		{"for its Retry-After", 2 * time.Minute, 2 * time.Minute},
+		{"one Interval without Retry-After", 0, poll.DefaultInterval},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, nil)
+			r.add(3)
+			r.platform.fault("YX-000", pushFault{err: &regplatform.APIError{
+				Code: regplatform.CodeMaintenance, HTTPStatus: 503, RequestID: "req-5030",
+				RetryAfter: c.retryAfter}})
+
+			r.tick()
+			assert.Equal(t, 1, r.platform.pushCount(), "the rest of the tick is paused")
+			assert.Equal(t, r.clock.Now().Add(c.want), r.engine.Gate().Until())
+			assert.Equal(t, poll.StateInDoubt, r.entry("YX-000", 1).State,
+				"a 503 may have been taken")
+			lines := r.logs.lines("WARN",
+				"poll: Platform is under maintenance; pausing every call.")
+			require.Len(t, lines, 1)
+			assert.Contains(t, lines[0], "request_id=req-5030")
+
+			r.clock.Advance(c.want)
+			r.tick()
+			assert.Equal(t, 4, r.platform.pushCount(),
+				"calls resume after the pause: YX-000 is read and resent, the others pushed")
+			for _, id := range []string{"YX-000", "YX-001", "YX-002"} {
+				assert.Equal(t, 1, r.platform.acceptedOf(id, 1), id)
+			}
+		})
+	}
+}

@@ -284,9 +284,13 @@ func (p *pass) visit(ctx context.Context, rec Record) error {
 }
 
 func (p *pass) pausedLog(d time.Duration, err error) {
-	p.e.metrics.Add(MetricRateLimitPauses, 1, Attr{"flow", p.name})
-	p.e.log.Warn("poll: Platform is rate limiting; pausing every call.",
-		append([]any{"flow", p.name, "pause", d}, errorAttrs(err)...)...)
+	reason := pauseReason(err)
+	p.e.metrics.Add(MetricRateLimitPauses, 1, Attr{"flow", p.name}, Attr{"reason", reason})
+	msg := "poll: Platform is rate limiting; pausing every call."
+	if reason == "maintenance" {
+		msg = "poll: Platform is under maintenance; pausing every call."
+	}
+	p.e.log.Warn(msg, append([]any{"flow", p.name, "pause", d}, errorAttrs(err)...)...)
 }
 
 func (p *pass) attrs(rec Record) []any {

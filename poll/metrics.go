@@ -26,7 +26,8 @@ const (
 	MetricOutcomes = "poll.outcomes"
 	// MetricNeedsPerson counts disagreements the engine will not resolve.
 	MetricNeedsPerson = "poll.needs_person"
-	// MetricRateLimitPauses counts pauses of every platform call.
+	// MetricRateLimitPauses counts pauses of every platform call; attribute
+	// "reason" is "rate_limited" (4290) or "maintenance" (5030).
 	MetricRateLimitPauses = "poll.rate_limit_pauses"
 	// MetricTickDuration times one pass over a flow or one job.
 	MetricTickDuration = "poll.tick_duration"
