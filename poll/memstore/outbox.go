@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // Enqueue implements poll.Outbox. A zero NextAt makes the delivery due at
@@ -22,12 +23,7 @@ func (s *Store) Enqueue(ctx context.Context, d poll.Delivery) error {
 	if _, ok := s.outbox[d.ID]; ok {
 		return nil
 	}
-	if d.CreatedAt.IsZero() {
-		d.CreatedAt = s.now()
-	}
-	if d.NextAt.IsZero() {
-		d.NextAt = d.CreatedAt
-	}
+	d = storerules.NewDelivery(d, s.now())
 	d.Payload = bytes.Clone(d.Payload)
 	s.outbox[d.ID] = &d
 	return nil

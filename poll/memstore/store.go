@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // Store is an in-memory idempotency store and outbox. It is safe for
@@ -58,9 +58,9 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	if err := ctx.Err(); err != nil {
 		return poll.Lease{}, poll.Entry{}, err
 	}
-	if err := pushentry.CheckTTL(ttl); err != nil {
+	if err := storerules.CheckTTL(ttl); err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("memstore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 
 	s.mu.Lock()
@@ -70,46 +70,46 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	if !ok {
 		e = &poll.Entry{Key: key, State: poll.StatePending}
 		s.entries[key] = e
-	} else if !pushentry.Claimable(*e, owner, now) {
+	} else if !storerules.Claimable(*e, owner, now) {
 		return poll.Lease{}, copyEntry(e), fmt.Errorf("memstore: claim %s by %s: %w",
-			pushentry.KeyString(key), owner, poll.ErrNotClaimable)
+			storerules.KeyString(key), owner, poll.ErrNotClaimable)
 	}
 
-	l := pushentry.Claim(e, owner, now, ttl)
+	l := storerules.Claim(e, owner, now, ttl)
 	return l, copyEntry(e), nil
 }
 
 // MarkSending implements poll.IdempotencyStore.
 func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
-	return s.fenced(ctx, pushentry.OpMarkSending, l, func(e *poll.Entry) error {
-		return pushentry.MarkSending(e, body)
+	return s.fenced(ctx, storerules.OpMarkSending, l, func(e *poll.Entry) error {
+		return storerules.MarkSending(e, body)
 	})
 }
 
 // MarkNotSent implements poll.IdempotencyStore.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, pushentry.OpMarkNotSent, l, func(e *poll.Entry) error {
-		return pushentry.MarkNotSent(e, reason)
+	return s.fenced(ctx, storerules.OpMarkNotSent, l, func(e *poll.Entry) error {
+		return storerules.MarkNotSent(e, reason)
 	})
 }
 
 // MarkInDoubt implements poll.IdempotencyStore.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, pushentry.OpMarkInDoubt, l, func(e *poll.Entry) error {
-		return pushentry.MarkInDoubt(e, reason)
+	return s.fenced(ctx, storerules.OpMarkInDoubt, l, func(e *poll.Entry) error {
+		return storerules.MarkInDoubt(e, reason)
 	})
 }
 
 // Accept implements poll.IdempotencyStore.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fenced(ctx, pushentry.OpAccept, l, func(e *poll.Entry) error {
-		return pushentry.Accept(e, receiptID)
+	return s.fenced(ctx, storerules.OpAccept, l, func(e *poll.Entry) error {
+		return storerules.Accept(e, receiptID)
 	})
 }
 
 // Release implements poll.IdempotencyStore.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fenced(ctx, pushentry.OpRelease, l, pushentry.Release)
+	return s.fenced(ctx, storerules.OpRelease, l, storerules.Release)
 }
 
 // fenced runs write on the entry of l.Key if l is still its live lease,
@@ -127,13 +127,13 @@ func (s *Store) fenced(ctx context.Context, op string, l poll.Lease,
 	if ok {
 		next = *e
 	}
-	if err := pushentry.CheckLease(next, ok, l); err != nil {
-		return fmt.Errorf("memstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+	if err := storerules.CheckLease(next, ok, l); err != nil {
+		return fmt.Errorf("memstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 
 	// Write on a copy, so that a refused write changes nothing.
 	if err := write(&next); err != nil {
-		return fmt.Errorf("memstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("memstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 	next.UpdatedAt = s.now()
 	*e = next
@@ -153,9 +153,9 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	if ok {
 		next = *e
 	}
-	changed, err := pushentry.Finish(&next, ok, outcome, s.now())
+	changed, err := storerules.Finish(&next, ok, outcome, s.now())
 	if err != nil {
-		return fmt.Errorf("memstore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("memstore: finish %s: %w", storerules.KeyString(key), err)
 	}
 	if changed {
 		*e = next

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // claimTries bounds how often a claim is tried again after InnoDB chose it
@@ -21,9 +21,9 @@ const claimTries = 5
 // owner's lease has not ended or the push is accepted or finished.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
-	if err := pushentry.CheckTTL(ttl); err != nil {
+	if err := storerules.CheckTTL(ttl); err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 	now := s.now()
 	// Cut to the column's precision, as the entry created below reports it.
@@ -41,10 +41,10 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		}
 	}
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w", pushentry.KeyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w", storerules.KeyString(key), err)
 	}
 	if !won {
-		return poll.Lease{}, e, fmt.Errorf("mysqlstore: claim %s: %w", pushentry.KeyString(key),
+		return poll.Lease{}, e, fmt.Errorf("mysqlstore: claim %s: %w", storerules.KeyString(key),
 			poll.ErrNotClaimable)
 	}
 
@@ -116,7 +116,7 @@ func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) erro
 	if body == nil {
 		body = []byte{}
 	}
-	return s.fencedExec(ctx, pushentry.OpMarkSending, l, markSendingSQL, nil,
+	return s.fencedExec(ctx, storerules.OpMarkSending, l, markSendingSQL, nil,
 		[]any{body, dbTime(s.now())}, body, body)
 }
 
@@ -124,7 +124,7 @@ func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) erro
 // the body. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fencedExec(ctx, pushentry.OpMarkNotSent, l, markNotSentSQL, nil,
+	return s.fencedExec(ctx, storerules.OpMarkNotSent, l, markNotSentSQL, nil,
 		[]any{reason, dbTime(s.now())})
 }
 
@@ -136,7 +136,7 @@ func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) er
 	// MySQL reports as zero rows affected; the entry then already is as
 	// asked.
 	inDoubt := func(e poll.Entry) bool { return e.State == poll.StateInDoubt }
-	return s.fencedExec(ctx, pushentry.OpMarkInDoubt, l, markInDoubtSQL, inDoubt,
+	return s.fencedExec(ctx, storerules.OpMarkInDoubt, l, markInDoubtSQL, inDoubt,
 		[]any{reason, dbTime(s.now())})
 }
 
@@ -144,14 +144,14 @@ func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) er
 // ends the lease. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fencedExec(ctx, pushentry.OpAccept, l, acceptSQL, nil,
+	return s.fencedExec(ctx, storerules.OpAccept, l, acceptSQL, nil,
 		[]any{receiptID, dbTime(s.now())})
 }
 
 // Release ends the lease without changing the state. It fails with
 // poll.ErrLeaseLost when l is stale or already ended.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fencedExec(ctx, pushentry.OpRelease, l, releaseSQL, nil, []any{dbTime(s.now())})
+	return s.fencedExec(ctx, storerules.OpRelease, l, releaseSQL, nil, []any{dbTime(s.now())})
 }
 
 // Finish marks an accepted or in-doubt push finished with outcome and ends
@@ -162,7 +162,7 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	res, err := s.db.ExecContext(ctx, finishSQL, outcome, dbTime(s.now()),
 		key.Flow, key.SourceID, key.Revision)
 	if err != nil {
-		return fmt.Errorf("mysqlstore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("mysqlstore: finish %s: %w", storerules.KeyString(key), err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 1 {
 		return nil
@@ -171,15 +171,15 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	e, ok, err := s.Get(ctx, key)
 	switch {
 	case err != nil:
-		return fmt.Errorf("mysqlstore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("mysqlstore: finish %s: %w", storerules.KeyString(key), err)
 	case !ok:
-		return fmt.Errorf("mysqlstore: finish %s (no entry): %w", pushentry.KeyString(key),
+		return fmt.Errorf("mysqlstore: finish %s (no entry): %w", storerules.KeyString(key),
 			poll.ErrWrongState)
 	case e.State == poll.StateFinished:
 		return nil
 	default:
 		return fmt.Errorf("mysqlstore: finish %s (state %s): %w",
-			pushentry.KeyString(key), e.State, poll.ErrWrongState)
+			storerules.KeyString(key), e.State, poll.ErrWrongState)
 	}
 }
 
@@ -191,7 +191,7 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return poll.Entry{}, false, nil
 	}
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("mysqlstore: get %s: %w", pushentry.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("mysqlstore: get %s: %w", storerules.KeyString(key), err)
 	}
 	return e, true, nil
 }
@@ -235,11 +235,11 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 	args = append(args, extra...)
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("mysqlstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("mysqlstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 	if n == 1 {
 		return nil
@@ -247,13 +247,13 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 
 	e, ok, err := s.Get(ctx, l.Key)
 	if err != nil {
-		return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("mysqlstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
-	refusal := pushentry.Refusal(op, l, e, ok)
+	refusal := storerules.Refusal(op, l, e, ok)
 	if unchanged != nil && !errors.Is(refusal, poll.ErrLeaseLost) && unchanged(e) {
 		return nil
 	}
-	return fmt.Errorf("mysqlstore: %s %s: %w", op, pushentry.KeyString(l.Key), refusal)
+	return fmt.Errorf("mysqlstore: %s %s: %w", op, storerules.KeyString(l.Key), refusal)
 }
 
 // rowScanner is what *sql.Row and *sql.Rows have in common.

@@ -10,20 +10,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // Enqueue adds d unless a delivery with its ID exists. A zero CreatedAt is
 // set from the store's clock, and a zero NextAt to CreatedAt (due at once).
 func (s *Store) Enqueue(ctx context.Context, d poll.Delivery) error {
-	if d.CreatedAt.IsZero() {
-		d.CreatedAt = s.now()
-	}
-	if d.NextAt.IsZero() {
-		d.NextAt = d.CreatedAt
-	}
-	if d.Payload == nil {
-		d.Payload = []byte{}
-	}
+	d = storerules.NewDelivery(d, s.now())
 
 	_, err := s.pool.Exec(ctx, s.q.enqueue, d.ID, d.Sink, d.Payload, d.Attempts,
 		d.NextAt, d.LastError, d.CreatedAt)

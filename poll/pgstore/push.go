@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // Claim takes a lease of ttl on key for owner; see poll.IdempotencyStore. It
@@ -16,9 +16,9 @@ import (
 // owner's lease has not ended or the push is accepted or finished.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
-	if err := pushentry.CheckTTL(ttl); err != nil {
+	if err := storerules.CheckTTL(ttl); err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 	now := s.now()
 	until := now.Add(ttl)
@@ -30,7 +30,7 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		return s.refusedClaim(ctx, key)
 	}
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", pushentry.KeyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", storerules.KeyString(key), err)
 	}
 
 	l := poll.Lease{Key: key, Owner: e.Owner, Fence: e.Fence, Until: e.LeaseUntil}
@@ -42,9 +42,9 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 func (s *Store) refusedClaim(ctx context.Context, key poll.Key) (poll.Lease, poll.Entry, error) {
 	e, _, err := s.Get(ctx, key)
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", pushentry.KeyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", storerules.KeyString(key), err)
 	}
-	return poll.Lease{}, e, fmt.Errorf("pgstore: claim %s: %w", pushentry.KeyString(key),
+	return poll.Lease{}, e, fmt.Errorf("pgstore: claim %s: %w", storerules.KeyString(key),
 		poll.ErrNotClaimable)
 }
 
@@ -56,34 +56,34 @@ func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) erro
 	if body == nil {
 		body = []byte{}
 	}
-	return s.fencedExec(ctx, pushentry.OpMarkSending, l, s.q.markSending, body, s.now())
+	return s.fencedExec(ctx, storerules.OpMarkSending, l, s.q.markSending, body, s.now())
 }
 
 // MarkNotSent moves an in-doubt entry back to pending with reason, keeping
 // the body. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fencedExec(ctx, pushentry.OpMarkNotSent, l, s.q.markNotSent, reason, s.now())
+	return s.fencedExec(ctx, storerules.OpMarkNotSent, l, s.q.markNotSent, reason, s.now())
 }
 
 // MarkInDoubt records reason on an in-doubt entry. It fails with
 // poll.ErrLeaseLost when l is stale and with poll.ErrWrongState when the
 // entry is not in doubt.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fencedExec(ctx, pushentry.OpMarkInDoubt, l, s.q.markInDoubt, reason, s.now())
+	return s.fencedExec(ctx, storerules.OpMarkInDoubt, l, s.q.markInDoubt, reason, s.now())
 }
 
 // Accept records receiptID on an in-doubt entry, moves it to accepted and
 // ends the lease. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fencedExec(ctx, pushentry.OpAccept, l, s.q.accept, receiptID, s.now())
+	return s.fencedExec(ctx, storerules.OpAccept, l, s.q.accept, receiptID, s.now())
 }
 
 // Release ends the lease without changing the state. It fails with
 // poll.ErrLeaseLost when l is stale or already ended.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fencedExec(ctx, pushentry.OpRelease, l, s.q.release, s.now())
+	return s.fencedExec(ctx, storerules.OpRelease, l, s.q.release, s.now())
 }
 
 // Finish marks an accepted or in-doubt push finished with outcome and ends
@@ -94,7 +94,7 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	tag, err := s.pool.Exec(ctx, s.q.finish,
 		key.Flow, key.SourceID, key.Revision, outcome, s.now())
 	if err != nil {
-		return fmt.Errorf("pgstore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("pgstore: finish %s: %w", storerules.KeyString(key), err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
@@ -103,15 +103,15 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	e, ok, err := s.Get(ctx, key)
 	switch {
 	case err != nil:
-		return fmt.Errorf("pgstore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("pgstore: finish %s: %w", storerules.KeyString(key), err)
 	case !ok:
-		return fmt.Errorf("pgstore: finish %s (no entry): %w", pushentry.KeyString(key),
+		return fmt.Errorf("pgstore: finish %s (no entry): %w", storerules.KeyString(key),
 			poll.ErrWrongState)
 	case e.State == poll.StateFinished:
 		return nil
 	default:
 		return fmt.Errorf("pgstore: finish %s (state %s): %w",
-			pushentry.KeyString(key), e.State, poll.ErrWrongState)
+			storerules.KeyString(key), e.State, poll.ErrWrongState)
 	}
 }
 
@@ -123,7 +123,7 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return poll.Entry{}, false, nil
 	}
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("pgstore: get %s: %w", pushentry.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("pgstore: get %s: %w", storerules.KeyString(key), err)
 	}
 	return e, true, nil
 }
@@ -158,7 +158,7 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 	all := append([]any{l.Key.Flow, l.Key.SourceID, l.Key.Revision, l.Fence}, args...)
 	tag, err := s.pool.Exec(ctx, query, all...)
 	if err != nil {
-		return fmt.Errorf("pgstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("pgstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
@@ -166,10 +166,10 @@ func (s *Store) fencedExec(ctx context.Context, op string, l poll.Lease, query s
 
 	e, ok, err := s.Get(ctx, l.Key)
 	if err != nil {
-		return fmt.Errorf("pgstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("pgstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
-	return fmt.Errorf("pgstore: %s %s: %w", op, pushentry.KeyString(l.Key),
-		pushentry.Refusal(op, l, e, ok))
+	return fmt.Errorf("pgstore: %s %s: %w", op, storerules.KeyString(l.Key),
+		storerules.Refusal(op, l, e, ok))
 }
 
 // scanEntry reads one row of entryColumns.

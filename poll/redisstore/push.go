@@ -9,7 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // Claim takes a lease of ttl on key for owner; see poll.IdempotencyStore. It
@@ -17,9 +17,9 @@ import (
 // owner's lease has not ended or the push is accepted or finished.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
-	if err := pushentry.CheckTTL(ttl); err != nil {
+	if err := storerules.CheckTTL(ttl); err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("redisstore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 	now := s.now()
 	until := now.Add(ttl)
@@ -28,15 +28,15 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		key.Revision, owner, micros(until), micros(now)).Slice()
 	if err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("redisstore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 	won, e, err := claimReply(reply)
 	if err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("redisstore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 	if !won {
-		return poll.Lease{}, e, fmt.Errorf("redisstore: claim %s: %w", pushentry.KeyString(key),
+		return poll.Lease{}, e, fmt.Errorf("redisstore: claim %s: %w", storerules.KeyString(key),
 			poll.ErrNotClaimable)
 	}
 
@@ -72,35 +72,35 @@ func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) erro
 	if body == nil {
 		body = []byte{}
 	}
-	return s.fenced(ctx, pushentry.OpMarkSending, markSendingScript, l, body)
+	return s.fenced(ctx, storerules.OpMarkSending, markSendingScript, l, body)
 }
 
 // MarkNotSent moves an in-doubt entry back to pending with reason, keeping
 // the body. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, pushentry.OpMarkNotSent, markNotSentScript, l, reason)
+	return s.fenced(ctx, storerules.OpMarkNotSent, markNotSentScript, l, reason)
 }
 
 // MarkInDoubt records reason on an in-doubt entry. It fails with
 // poll.ErrLeaseLost when l is stale and with poll.ErrWrongState when the
 // entry is not in doubt.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, pushentry.OpMarkInDoubt, markInDoubtScript, l, reason)
+	return s.fenced(ctx, storerules.OpMarkInDoubt, markInDoubtScript, l, reason)
 }
 
 // Accept records receiptID on an in-doubt entry, moves it to accepted and
 // ends the lease. It fails with poll.ErrLeaseLost when l is stale and with
 // poll.ErrWrongState when the entry is not in doubt.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fenced(ctx, pushentry.OpAccept, acceptScript, l, receiptID)
+	return s.fenced(ctx, storerules.OpAccept, acceptScript, l, receiptID)
 }
 
 // Release ends the lease without changing the state. It fails with
 // poll.ErrLeaseLost when l is stale or already ended, so one owner can
 // never release another's claim.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fenced(ctx, pushentry.OpRelease, releaseScript, l)
+	return s.fenced(ctx, storerules.OpRelease, releaseScript, l)
 }
 
 // Finish marks an accepted or in-doubt push finished with outcome and ends
@@ -111,7 +111,7 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 	answer, err := finishScript.Run(ctx, s.rdb, s.keys(key), outcome,
 		micros(s.now())).Text()
 	if err != nil {
-		return fmt.Errorf("redisstore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("redisstore: finish %s: %w", storerules.KeyString(key), err)
 	}
 	return scriptError("finish", key, 0, answer)
 }
@@ -122,7 +122,7 @@ func (s *Store) fenced(ctx context.Context, op string, script *redis.Script, l p
 	argv := append([]any{strconv.FormatInt(l.Fence, 10), micros(s.now())}, args...)
 	answer, err := script.Run(ctx, s.rdb, s.keys(l.Key), argv...).Text()
 	if err != nil {
-		return fmt.Errorf("redisstore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("redisstore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 	return scriptError(op, l.Key, l.Fence, answer)
 }
@@ -131,14 +131,14 @@ func (s *Store) fenced(ctx context.Context, op string, script *redis.Script, l p
 func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error) {
 	h, err := s.rdb.HGetAll(ctx, s.entryKey(key)).Result()
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w", pushentry.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w", storerules.KeyString(key), err)
 	}
 	if len(h) == 0 {
 		return poll.Entry{}, false, nil
 	}
 	e, err := parseEntry(h)
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w", pushentry.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w", storerules.KeyString(key), err)
 	}
 	return e, true, nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // DefaultPrefix is the key prefix a Store uses unless WithPrefix sets one.
@@ -201,7 +201,7 @@ func pairs(reply any) (map[string]string, error) {
 
 // scriptError turns a script's answer into the store's error for op on k.
 func scriptError(op string, k poll.Key, fence int64, answer string) error {
-	ks := pushentry.KeyString(k)
+	ks := storerules.KeyString(k)
 	switch {
 	case answer == "ok":
 		return nil
@@ -210,7 +210,7 @@ func scriptError(op string, k poll.Key, fence int64, answer string) error {
 	case answer == "body":
 		return fmt.Errorf("redisstore: %s %s: %w", op, ks, poll.ErrBodyChanged)
 	case answer == "empty":
-		return fmt.Errorf("redisstore: %s %s: %w", op, ks, pushentry.ErrEmptyBody)
+		return fmt.Errorf("redisstore: %s %s: %w", op, ks, storerules.ErrEmptyBody)
 	case strings.HasPrefix(answer, "state:"):
 		state := strings.TrimPrefix(answer, "state:")
 		if state == "" {

@@ -8,20 +8,13 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 // Enqueue implements poll.Outbox. A zero NextAt makes the delivery due at
 // its CreatedAt.
 func (s *Store) Enqueue(ctx context.Context, d poll.Delivery) error {
-	if d.CreatedAt.IsZero() {
-		d.CreatedAt = s.now()
-	}
-	if d.NextAt.IsZero() {
-		d.NextAt = d.CreatedAt
-	}
-	if d.Payload == nil {
-		d.Payload = []byte{}
-	}
+	d = storerules.NewDelivery(d, s.now())
 
 	err := s.write(ctx, func(conn *sql.Conn) error {
 		_, err := conn.ExecContext(ctx, `INSERT INTO zcbridge_outbox

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/pushentry"
+	"github.com/zcbridge/zcbridge/poll/internal/storerules"
 )
 
 const entryColumns = `flow, source_id, revision, state, owner, fence, lease_until, body,
@@ -71,9 +71,9 @@ func save(ctx context.Context, conn *sql.Conn, e poll.Entry) error {
 // error.
 func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 	ttl time.Duration) (poll.Lease, poll.Entry, error) {
-	if err := pushentry.CheckTTL(ttl); err != nil {
+	if err := storerules.CheckTTL(ttl); err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("sqlitestore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 
 	var l poll.Lease
@@ -88,55 +88,55 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		now := s.now()
 		if !found {
 			e = poll.Entry{Key: key, State: poll.StatePending}
-		} else if !pushentry.Claimable(e, owner, now) {
+		} else if !storerules.Claimable(e, owner, now) {
 			return poll.ErrNotClaimable
 		}
 
-		l = pushentry.Claim(&e, owner, now, ttl)
+		l = storerules.Claim(&e, owner, now, ttl)
 		return save(ctx, conn, e)
 	})
 	if errors.Is(err, poll.ErrNotClaimable) {
 		return poll.Lease{}, e, fmt.Errorf("sqlitestore: claim %s by %s: %w",
-			pushentry.KeyString(key), owner, err)
+			storerules.KeyString(key), owner, err)
 	}
 	if err != nil {
 		return poll.Lease{}, poll.Entry{}, fmt.Errorf("sqlitestore: claim %s: %w",
-			pushentry.KeyString(key), err)
+			storerules.KeyString(key), err)
 	}
 	return l, e, nil
 }
 
 // MarkSending implements poll.IdempotencyStore.
 func (s *Store) MarkSending(ctx context.Context, l poll.Lease, body []byte) error {
-	return s.fenced(ctx, pushentry.OpMarkSending, l, func(e *poll.Entry) error {
-		return pushentry.MarkSending(e, body)
+	return s.fenced(ctx, storerules.OpMarkSending, l, func(e *poll.Entry) error {
+		return storerules.MarkSending(e, body)
 	})
 }
 
 // MarkNotSent implements poll.IdempotencyStore.
 func (s *Store) MarkNotSent(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, pushentry.OpMarkNotSent, l, func(e *poll.Entry) error {
-		return pushentry.MarkNotSent(e, reason)
+	return s.fenced(ctx, storerules.OpMarkNotSent, l, func(e *poll.Entry) error {
+		return storerules.MarkNotSent(e, reason)
 	})
 }
 
 // MarkInDoubt implements poll.IdempotencyStore.
 func (s *Store) MarkInDoubt(ctx context.Context, l poll.Lease, reason string) error {
-	return s.fenced(ctx, pushentry.OpMarkInDoubt, l, func(e *poll.Entry) error {
-		return pushentry.MarkInDoubt(e, reason)
+	return s.fenced(ctx, storerules.OpMarkInDoubt, l, func(e *poll.Entry) error {
+		return storerules.MarkInDoubt(e, reason)
 	})
 }
 
 // Accept implements poll.IdempotencyStore.
 func (s *Store) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
-	return s.fenced(ctx, pushentry.OpAccept, l, func(e *poll.Entry) error {
-		return pushentry.Accept(e, receiptID)
+	return s.fenced(ctx, storerules.OpAccept, l, func(e *poll.Entry) error {
+		return storerules.Accept(e, receiptID)
 	})
 }
 
 // Release implements poll.IdempotencyStore.
 func (s *Store) Release(ctx context.Context, l poll.Lease) error {
-	return s.fenced(ctx, pushentry.OpRelease, l, pushentry.Release)
+	return s.fenced(ctx, storerules.OpRelease, l, storerules.Release)
 }
 
 // fenced runs change on the entry of l.Key if l is still its live lease,
@@ -149,7 +149,7 @@ func (s *Store) fenced(ctx context.Context, op string, l poll.Lease,
 		if err != nil {
 			return err
 		}
-		if err := pushentry.CheckLease(e, found, l); err != nil {
+		if err := storerules.CheckLease(e, found, l); err != nil {
 			return err
 		}
 
@@ -160,7 +160,7 @@ func (s *Store) fenced(ctx context.Context, op string, l poll.Lease,
 		return save(ctx, conn, e)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlitestore: %s %s: %w", op, pushentry.KeyString(l.Key), err)
+		return fmt.Errorf("sqlitestore: %s %s: %w", op, storerules.KeyString(l.Key), err)
 	}
 	return nil
 }
@@ -172,14 +172,14 @@ func (s *Store) Finish(ctx context.Context, key poll.Key, outcome string) error 
 		if err != nil {
 			return err
 		}
-		changed, err := pushentry.Finish(&e, found, outcome, s.now())
+		changed, err := storerules.Finish(&e, found, outcome, s.now())
 		if err != nil || !changed {
 			return err
 		}
 		return save(ctx, conn, e)
 	})
 	if err != nil {
-		return fmt.Errorf("sqlitestore: finish %s: %w", pushentry.KeyString(key), err)
+		return fmt.Errorf("sqlitestore: finish %s: %w", storerules.KeyString(key), err)
 	}
 	return nil
 }
@@ -201,7 +201,7 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return err
 	})
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("sqlitestore: get %s: %w", pushentry.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("sqlitestore: get %s: %w", storerules.KeyString(key), err)
 	}
 	return e, found, nil
 }
