@@ -96,6 +96,7 @@ func (p *pass) held(ctx context.Context, d dueRecord) (bool, error) {
 		if errors.Is(err, ErrLeaseLost) {
 			return false, nil
 		}
+		p.release(ctx, lease)
 		return false, fmt.Errorf("accept %s/%d: %w", key.SourceID, key.Revision, err)
 	}
 

@@ -374,3 +374,45 @@ func TestPushOfACrashedEngineIsReconciledOnceItsLeaseEnds(t *testing.T) {
 		})
 	}
 }
+
+// failingAccept fails the next Accept calls with a store error.
+type failingAccept struct {
+	poll.IdempotencyStore
+	mu    sync.Mutex
+	fails int
+}
+
+func (s *failingAccept) Accept(ctx context.Context, l poll.Lease, receiptID string) error {
+	s.mu.Lock()
+	fail := s.fails > 0
+	s.fails--
+	s.mu.Unlock()
+	if fail {
+		return errors.New("store: disk I/O error")
+	}
+	return s.IdempotencyStore.Accept(ctx, l, receiptID)
+}
+
+func TestReconcileReleasesItsClaimWhenTheStoreFails(t *testing.T) {
+	var store *failingAccept
+	r := newRig(t, func(c *poll.Config) {
+		store = &failingAccept{IdempotencyStore: c.Store}
+		c.Store = store
+	})
+	r.add(1)
+	r.platform.fault("YX-000", pushFault{stored: true, err: errInternal})
+	r.tick()
+	require.Equal(t, poll.StateInDoubt, r.entry("YX-000", 1).State)
+
+	store.fails = 1
+	err := r.engine.Tick(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "disk I/O error")
+	e := r.entry("YX-000", 1)
+	assert.Equal(t, poll.StateInDoubt, e.State)
+	assert.True(t, e.LeaseUntil.IsZero(), "released, not left for LeaseTTL")
+
+	r.tick()
+	assert.Equal(t, poll.StateAccepted, r.entry("YX-000", 1).State)
+	assert.Len(t, r.platform.pushesOf("YX-000"), 1)
+}
