@@ -168,6 +168,7 @@ func (p *pass) send(ctx context.Context, rec Record, l Lease, body []byte, attem
 		if errors.Is(err, ErrLeaseLost) {
 			return nil
 		}
+		p.release(ctx, l)
 		return fmt.Errorf("mark in doubt %s/%d: %w", rec.SourceID, rec.Revision, err)
 	}
 	p.release(ctx, l)
@@ -182,6 +183,7 @@ func (p *pass) accepted(ctx context.Context, rec Record, l Lease, r *regplatform
 			p.e.log.Warn("poll: Lease lost before recording the receipt.", attrs...)
 			return nil
 		}
+		p.release(ctx, l)
 		return fmt.Errorf("accept %s/%d: %w", rec.SourceID, rec.Revision, err)
 	}
 
@@ -205,6 +207,7 @@ func (p *pass) notSent(ctx context.Context, rec Record, l Lease, cause error,
 		if errors.Is(err, ErrLeaseLost) {
 			return nil
 		}
+		p.release(ctx, l)
 		return fmt.Errorf("mark not sent %s/%d: %w", rec.SourceID, rec.Revision, err)
 	}
 	p.release(ctx, l)

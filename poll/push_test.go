@@ -218,3 +218,21 @@ func mustEngine(t *testing.T, r *rig, flow poll.Flow) *poll.Engine {
 	require.NoError(t, err)
 	return e
 }
+
+func TestPushReleasesItsLeaseWhenTheStoreFailsAfterTheSend(t *testing.T) {
+	var store *failingAccept
+	r := newRig(t, func(c *poll.Config) {
+		store = &failingAccept{IdempotencyStore: c.Store, fails: 1}
+		c.Store = store
+	})
+	r.add(1)
+
+	require.Error(t, r.engine.Tick(t.Context()))
+	e := r.entry("YX-000", 1)
+	assert.Equal(t, poll.StateInDoubt, e.State, "sent, receipt not recorded")
+	assert.True(t, e.LeaseUntil.IsZero(), "released for the next tick's reconciliation")
+
+	r.tick()
+	assert.Equal(t, poll.StateAccepted, r.entry("YX-000", 1).State)
+	assert.Equal(t, 1, r.platform.acceptedOf("YX-000", 1))
+}
