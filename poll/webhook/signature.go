@@ -53,8 +53,10 @@ func sign(secret []byte, ts string, body []byte) string {
 // when tolerance is not positive). It returns the body, and puts it back
 // in r.Body for later readers. It fails with an error wrapping
 // ErrMissingHeader, ErrTimestamp, ErrSignature or ErrBodyTooLarge, or the
-// read error. Deduping by the X-Zcbridge-Delivery header is left to the
-// receiver.
+// read error. An empty secret fails every request with ErrSignature, so that
+// a receiver whose secret is not configured refuses rather than accepting
+// what anyone can sign. Deduping by the X-Zcbridge-Delivery header is left
+// to the receiver.
 func Verify(secret string, r *http.Request, tolerance time.Duration) ([]byte, error) {
 	return VerifyAt(secret, r, tolerance, time.Now())
 }
@@ -62,6 +64,9 @@ func Verify(secret string, r *http.Request, tolerance time.Duration) ([]byte, er
 // VerifyAt is Verify with the receiver's clock reading given as now.
 func VerifyAt(secret string, r *http.Request, tolerance time.Duration,
 	now time.Time) ([]byte, error) {
+	if secret == "" {
+		return nil, fmt.Errorf("%w: no secret is configured", ErrSignature)
+	}
 	if tolerance <= 0 {
 		tolerance = DefaultTolerance
 	}

@@ -137,3 +137,15 @@ func TestVerifyUsesTheRealClock(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, body, got)
 }
+
+// TestVerifyRefusesAnEmptySecret: a request signed with the empty key is
+// refused when the receiver has no secret, instead of matching.
+func TestVerifyRefusesAnEmptySecret(t *testing.T) {
+	now := time.Unix(1796270400, 0)
+	body := []byte(`{"flow":"intention"}`)
+	r := signedRequest(t, now.Unix(), string(body), webhook.Sign("", now.Unix(), body))
+
+	got, err := webhook.VerifyAt("", r, time.Minute, now)
+	assert.ErrorIs(t, err, webhook.ErrSignature)
+	assert.Nil(t, got)
+}
