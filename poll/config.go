@@ -217,10 +217,11 @@ func (c *Config) sinkDefaults() error {
 	}
 
 	d, err := NewDispatcher(DispatcherConfig{
-		Outbox: c.Outbox,
-		Sinks:  c.Sinks,
-		Now:    c.Clock.Now,
-		Logger: c.Logger,
+		Outbox:  c.Outbox,
+		Sinks:   c.Sinks,
+		Now:     c.Clock.Now,
+		Logger:  c.Logger,
+		Metrics: c.Metrics,
 	})
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)

@@ -47,6 +47,9 @@ type DispatcherConfig struct {
 	// Rand returns a number in [0, 1) for the jitter. Defaults to
 	// math/rand/v2's Float64.
 	Rand func() float64
+	// Metrics receives MetricSinkDeliveries and MetricSinkDeliveryDuration
+	// per try. Defaults to NopMetrics(); the engine passes its own.
+	Metrics Metrics
 }
 
 // Dispatcher is the Job that delivers the outbox's due deliveries to their
@@ -118,6 +121,9 @@ func fillDispatcherDefaults(cfg *DispatcherConfig) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Float64
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NopMetrics()
+	}
 }
 
 // Name returns "sinks".
@@ -173,15 +179,20 @@ func (d *Dispatcher) try(ctx context.Context, dl Delivery) error {
 	}
 
 	dctx, cancel := context.WithTimeout(ctx, d.cfg.DeliverTimeout)
+	start := d.cfg.Now()
 	err := s.Deliver(dctx, dl)
 	cancel()
 	if err != nil && ctx.Err() != nil {
 		// The engine is stopping; the lease brings the delivery back.
 		return nil
 	}
+	sink := Attr{"sink", dl.Sink}
+	d.cfg.Metrics.Observe(MetricSinkDeliveryDuration, d.cfg.Now().Sub(start), sink)
 	if err != nil {
+		d.cfg.Metrics.Add(MetricSinkDeliveries, 1, sink, Attr{"result", "failed"})
 		return d.retry(ctx, dl, err)
 	}
+	d.cfg.Metrics.Add(MetricSinkDeliveries, 1, sink, Attr{"result", "delivered"})
 
 	if err := d.cfg.Outbox.Ack(ctx, dl.ID); err != nil {
 		// The receiver has it; it may get it again after the lease and

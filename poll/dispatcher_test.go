@@ -415,3 +415,41 @@ func TestEngineAppliesPublicationsOnTimeWhileASinkFails(t *testing.T) {
 	assert.Len(t, r.source.outcomes(), 2, "the outcomes were applied once, before any delivery")
 	assert.Len(t, r.logs.lines("WARN", "poll: Sink delivery failed; will retry."), 3)
 }
+
+func TestDispatcherCountsDeliveriesAndFailures(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	ob := newTestOutbox(t)
+	portal := newFlakySink("portal", 1)
+	m := &recordingMetrics{counts: map[string]int64{}, timed: map[string]int{}}
+	require.NoError(t, poll.EnqueuePublication(ctx, ob, []poll.Sink{portal},
+		intentionPublished(t, "YX1", 1), clock.Now()))
+	d := newDispatcher(t, poll.DispatcherConfig{Outbox: ob, Sinks: []poll.Sink{portal},
+		Now: clock.Now, BaseDelay: time.Second, MaxDelay: time.Second, Metrics: m,
+		Logger: slog.New(slog.DiscardHandler)})
+
+	require.NoError(t, d.Tick(ctx))
+	clock.Advance(time.Second)
+	require.NoError(t, d.Tick(ctx))
+
+	assert.Equal(t, map[string]int64{
+		"poll.sink_deliveries sink=portal result=failed":    1,
+		"poll.sink_deliveries sink=portal result=delivered": 1,
+	}, m.counts)
+	assert.Equal(t, 2, m.timed[poll.MetricSinkDeliveryDuration])
+}
+
+func TestEngineHandsItsMetricsToTheDispatcher(t *testing.T) {
+	m := &recordingMetrics{counts: map[string]int64{}, timed: map[string]int{}}
+	r := newRig(t, func(c *poll.Config) {
+		c.Metrics = m
+		c.Sinks = []poll.Sink{newFlakySink("portal", 0)}
+	})
+	r.add(1)
+	r.tick()
+	r.platform.setAll(regplatform.StatusPublished)
+	r.clock.Advance(rigPollMin)
+	r.tick()
+
+	assert.Equal(t, int64(1), m.counts["poll.sink_deliveries sink=portal result=delivered"])
+}

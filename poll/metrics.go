@@ -4,7 +4,7 @@ import "time"
 
 // Metric names the engine reports. Counters go through Metrics.Add, timings
 // through Metrics.Observe; every one carries the attribute "flow" (or "job"
-// for jobs) and the attributes listed with it.
+// for jobs, "sink" for sink deliveries) and the attributes listed with it.
 const (
 	// MetricPushes counts sends of a push body; attribute "result" is one of
 	// "accepted", "not_sent", "in_doubt".
@@ -31,6 +31,12 @@ const (
 	MetricRateLimitPauses = "poll.rate_limit_pauses"
 	// MetricTickDuration times one pass over a flow or one job.
 	MetricTickDuration = "poll.tick_duration"
+	// MetricSinkDeliveries counts tries of sink deliveries; it carries
+	// "sink" instead of "flow", and "result" is "delivered" or "failed"
+	// (including a sink no longer configured).
+	MetricSinkDeliveries = "poll.sink_deliveries"
+	// MetricSinkDeliveryDuration times each Sink.Deliver call, with "sink".
+	MetricSinkDeliveryDuration = "poll.sink_delivery_duration"
 )
 
 // Attr is one attribute of a metric sample.
