@@ -84,12 +84,7 @@ func run(ctx context.Context, out io.Writer) error {
 
 	changes := make(chan campus.Change, 256)
 	db, err := campus.Open(ctx, dir+"/campus.db", func(c campus.Change) {
-		rev := fmt.Sprint(c.Revision)
-		if c.NextRevision {
-			rev += fmt.Sprintf("→%d", c.Revision+1)
-		}
-		fmt.Fprintf(out, "  %-13s %-14s rev %-4s %s → %s  (%s)%s\n", c.Flow, c.SourceID,
-			rev, c.From, c.To, c.Cause, suffix(c.Detail))
+		printChange(out, c)
 		changes <- c
 	})
 	if err != nil {
@@ -183,6 +178,21 @@ func serve(h http.Handler) (string, func(), error) {
 		}
 	}()
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// printChange prints one status change; an edit that keeps the status (修改)
+// is shown as an edit.
+func printChange(out io.Writer, c campus.Change) {
+	rev := fmt.Sprint(c.Revision)
+	if c.NextRevision {
+		rev += fmt.Sprintf("→%d", c.Revision+1)
+	}
+	move := c.From + " → " + c.To
+	if c.From == c.To {
+		move = c.From + ", request edited"
+	}
+	fmt.Fprintf(out, "  %-13s %-14s rev %-4s %s  (%s)%s\n", c.Flow, c.SourceID, rev, move,
+		c.Cause, suffix(c.Detail))
 }
 
 func suffix(detail string) string {
