@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,20 +52,34 @@ func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration,
 		return nil, tx.Commit()
 	}
 
-	args := make([]any, 0, len(ds)+1)
-	args = append(args, dbTime(next))
 	for i := range ds {
 		ds[i].NextAt = next
-		args = append(args, ds[i].ID)
 	}
-	marks := "(?" + strings.Repeat(", ?", len(ds)-1) + ")"
-	if _, err := tx.ExecContext(ctx, dueUpdateSQL+marks, args...); err != nil {
-		return nil, fmt.Errorf("mysqlstore: due: %w", err)
+	for chunk := range slices.Chunk(ds, dueUpdateChunk) {
+		if err := leaseDue(ctx, tx, chunk, next); err != nil {
+			return nil, fmt.Errorf("mysqlstore: due: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("mysqlstore: due: %w", err)
 	}
 	return ds, nil
+}
+
+// dueUpdateChunk is how many deliveries one UPDATE of Due names, well
+// below the 65535 parameters a prepared statement may have.
+const dueUpdateChunk = 1000
+
+// leaseDue moves the NextAt of the deliveries ds, locked by tx, to next.
+func leaseDue(ctx context.Context, tx *sql.Tx, ds []poll.Delivery, next time.Time) error {
+	args := make([]any, 0, len(ds)+1)
+	args = append(args, dbTime(next))
+	for _, d := range ds {
+		args = append(args, d.ID)
+	}
+	marks := "(?" + strings.Repeat(", ?", len(ds)-1) + ")"
+	_, err := tx.ExecContext(ctx, dueUpdateSQL+marks, args...)
+	return err
 }
 
 // selectDue locks and reads the due deliveries, oldest first.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/zcbridge/zcbridge/poll"
@@ -30,6 +29,10 @@ func (s *Store) Enqueue(ctx context.Context, d poll.Delivery) error {
 	return nil
 }
 
+// dueWhere picks the due deliveries in order; its parameters are now and
+// the limit.
+const dueWhere = `next_at <= ? ORDER BY next_at, created_at, id LIMIT ?`
+
 // Due implements poll.Outbox. Ties in NextAt come in CreatedAt, then ID
 // order.
 func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration,
@@ -43,8 +46,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration,
 	err := s.write(ctx, func(conn *sql.Conn) error {
 		due = nil
 		rows, err := conn.QueryContext(ctx, `SELECT id, sink, payload, attempts, last_error,
-			created_at FROM zcbridge_outbox WHERE next_at <= ?
-			ORDER BY next_at, created_at, id LIMIT ?`, toNanos(now), limit)
+			created_at FROM zcbridge_outbox WHERE `+dueWhere, toNanos(now), limit)
 		if err != nil {
 			return err
 		}
@@ -67,13 +69,12 @@ func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration,
 			return nil
 		}
 
-		args := []any{toNanos(until)}
-		for _, d := range due {
-			args = append(args, d.ID)
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(due)), ", ")
-		_, err = conn.ExecContext(ctx,
-			`UPDATE zcbridge_outbox SET next_at = ? WHERE id IN (`+marks+`)`, args...)
+		// The write lock is held, so the same condition picks the same rows;
+		// naming them by a subquery rather than one parameter each keeps any
+		// number of them under SQLite's limit on parameters.
+		_, err = conn.ExecContext(ctx, `UPDATE zcbridge_outbox SET next_at = ?
+			WHERE id IN (SELECT id FROM zcbridge_outbox WHERE `+dueWhere+`)`,
+			toNanos(until), toNanos(now), limit)
 		return err
 	})
 	if err != nil {
