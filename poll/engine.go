@@ -268,14 +268,15 @@ func (p *pass) visit(ctx context.Context, rec Record) error {
 			append(p.attrs(rec), "attempts", entry.Attempts)...)
 	case !ok || entry.State == StatePending:
 		return p.push(ctx, rec, entry)
-	case entry.State == StateAccepted:
+	case entry.State == StateAccepted, entry.State == StateInDoubt,
+		entry.State == StateFinished:
+		// An in-doubt or finished push has a read schedule only while the
+		// platform disagrees with it (laterRevision, lostAccepted); it is
+		// otherwise read on every tick. A finished push still listed means
+		// Apply did not stick: the result is read and applied again.
 		if p.e.backoff.due(key, p.e.clock.Now()) {
 			p.due = append(p.due, dueRecord{rec, entry})
 		}
-	case entry.State == StateInDoubt, entry.State == StateFinished:
-		// A finished push still listed means Apply did not stick: the
-		// result is read and applied again.
-		p.due = append(p.due, dueRecord{rec, entry})
 	default:
 		return fmt.Errorf("entry %s/%d has unknown state %q", key.SourceID, key.Revision,
 			entry.State)

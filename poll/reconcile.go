@@ -132,14 +132,16 @@ func (p *pass) resend(ctx context.Context, d dueRecord) error {
 }
 
 // laterRevision reports a platform that holds a later revision than the
-// record: the two sides disagree and a person has to decide. An in-doubt
-// entry keeps the disagreement as its last error.
+// record: the two sides disagree and a person has to decide. Reads go on at
+// the slow pace; an in-doubt entry keeps the disagreement as its last
+// error.
 func (p *pass) laterRevision(ctx context.Context, d dueRecord, r Result) error {
 	msg := fmt.Sprintf("platform holds revision %d, later than the record's %d",
 		r.Revision, d.rec.Revision)
+	wait := p.e.backoff.slow(p.key(d.rec), p.e.clock.Now())
 	p.e.metrics.Add(MetricNeedsPerson, 1, Attr{"flow", p.name})
 	p.e.log.Error("poll: Platform holds a later revision; it needs a person.",
-		append(p.attrs(d.rec), "platform_revision", r.Revision)...)
+		append(p.attrs(d.rec), "platform_revision", r.Revision, "next_read_in", wait)...)
 
 	if d.entry.State != StateInDoubt {
 		return nil
@@ -168,10 +170,10 @@ func (p *pass) lostAccepted(d dueRecord, r Result, found bool) error {
 	if found {
 		attrs = append(attrs, "platform_revision", r.Revision)
 	}
-	p.e.backoff.slow(p.key(d.rec), p.e.clock.Now())
+	wait := p.e.backoff.slow(p.key(d.rec), p.e.clock.Now())
 	p.e.metrics.Add(MetricNeedsPerson, 1, Attr{"flow", p.name})
 	p.e.log.Error("poll: Platform does not know an accepted push; it needs a person.",
-		attrs...)
+		append(attrs, "next_read_in", wait)...)
 	return nil
 }
 

@@ -117,6 +117,10 @@ func TestLaterRevisionOnThePlatformNeedsAPerson(t *testing.T) {
 
 	r.platform.set("YX-000", 2, regplatform.StatusPublishing, "")
 	r.tick()
+	reads := len(r.platform.readCalls())
+	r.tick()
+	assert.Len(t, r.platform.readCalls(), reads, "read again only at the slow pace")
+	r.clock.Advance(rigPollMin)
 	r.tick()
 
 	assert.Len(t, r.platform.pushesOf("YX-000"), 1, "no automatic fix")
@@ -127,6 +131,7 @@ func TestLaterRevisionOnThePlatformNeedsAPerson(t *testing.T) {
 	lines := r.logs.lines("ERROR", "poll: Platform holds a later revision; it needs a person.")
 	require.Len(t, lines, 2)
 	assert.Contains(t, lines[0], "platform_revision=2")
+	assert.Contains(t, lines[1], "next_read_in=2m0s")
 }
 
 func TestAcceptedPushThePlatformLostNeedsAPerson(t *testing.T) {
