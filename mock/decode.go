@@ -3,7 +3,6 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"math/big"
 	"mime"
 	"net/http"
@@ -52,10 +51,10 @@ func decodePush(r *http.Request, flow regplatform.Flow, body []byte) (pushed, *a
 	}
 
 	if err := regplatform.Decode(body, req); err != nil {
-		return pushed{}, fieldsError(regplatform.CodeMalformedBody, "请求体格式错误", err)
+		return pushed{}, fieldsError(flow, regplatform.CodeMalformedBody, "请求体格式错误", err)
 	}
 	if err := req.Validate(); err != nil {
-		return pushed{}, fieldsError(regplatform.CodeInvalidParams, "参数校验失败", err)
+		return pushed{}, fieldsError(flow, regplatform.CodeInvalidParams, "参数校验失败", err)
 	}
 
 	value, err := jsonValue(body)
@@ -72,28 +71,6 @@ func decodePush(r *http.Request, flow regplatform.Flow, body []byte) (pushed, *a
 		in.sourceID, in.revision, in.plan = v.SourceID, v.Revision, v
 	}
 	return in, nil
-}
-
-// fieldsError answers code with data.errors taken from a ValidationError.
-func fieldsError(code, message string, err error) *apiError {
-	e := newError(code, message)
-	var ve *regplatform.ValidationError
-	if !errors.As(err, &ve) {
-		e.message = message + ": " + strings.TrimPrefix(err.Error(), "regplatform: ")
-		return e
-	}
-	details := regplatform.ValidationDetails{Errors: []regplatform.WireFieldError{}}
-	for _, f := range ve.Fields {
-		msg := f.Message
-		if f.Label != "" {
-			msg = f.Label + ": " + f.Message
-		}
-		details.Errors = append(details.Errors, regplatform.WireFieldError{
-			Field: f.Field, Message: msg,
-		})
-	}
-	e.data = details
-	return e
 }
 
 // checkContentType refuses a push that is not sent as UTF-8 JSON (1002).
