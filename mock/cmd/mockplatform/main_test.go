@@ -67,17 +67,18 @@ func TestRun(t *testing.T) {
 	level := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: level}))
 	addrs := make(chan [2]net.Addr, 1)
-	done := make(chan error, 1)
+	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-			"-app-key", key, "-app-secret", secret, "-debug"}, env(nil), logger, level,
+		done <- cli(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+			"-app-key", key, "-app-secret", secret, "-debug"}, env(nil), io.Discard,
+			io.Discard, logger, level,
 			func(api, admin net.Addr) { addrs <- [2]net.Addr{api, admin} })
 	}()
 	var a [2]net.Addr
 	select {
 	case a = <-addrs:
-	case err := <-done:
-		require.FailNow(t, "run ended", "%v", err)
+	case code := <-done:
+		require.FailNow(t, "the command ended", "status %d", code)
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
 
@@ -116,7 +117,7 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, string(body), envl.RequestID)
 
 	cancel()
-	require.NoError(t, <-done)
+	assert.Equal(t, 0, <-done)
 	assert.Contains(t, logs.String(), "mockplatform: Serving.")
 	assert.Contains(t, logs.String(), "mock: Request served.")
 	assert.NotContains(t, logs.String(), secret)
