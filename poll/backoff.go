@@ -22,6 +22,9 @@ type pollState struct {
 	next  time.Time
 	steps int
 	seen  bool
+	// later is set once a read found a later revision this deployment
+	// pushed itself; see laterOnce.
+	later bool
 }
 
 func newPollBackoff(min, max time.Duration) *pollBackoff {
@@ -69,6 +72,24 @@ func (b *pollBackoff) slow(k Key, now time.Time) time.Duration {
 	s.next = now.Add(wait)
 	s.seen = true
 	return wait
+}
+
+// laterOnce records that a read of k found a later revision pushed through
+// this deployment's store, and reports whether it is the first such read
+// since the Source last stopped listing k.
+func (b *pollBackoff) laterOnce(k Key) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	s, ok := b.m[k]
+	if !ok {
+		s = &pollState{}
+		b.m[k] = s
+	}
+	s.seen = true
+	first := !s.later
+	s.later = true
+	return first
 }
 
 // forget drops k, so it is due at once.

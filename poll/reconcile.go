@@ -135,7 +135,25 @@ func (p *pass) resend(ctx context.Context, d dueRecord) error {
 // record: the two sides disagree and a person has to decide. Reads go on at
 // the slow pace; an in-doubt entry keeps the disagreement as its last
 // error.
+//
+// A later revision this deployment pushed itself is, on the first read, most
+// likely a stale listing: another engine sharing the store applied the
+// outcome and the host republished the record while this pass was paging.
+// That read is logged at Debug and the record read again next tick; a host
+// that still lists the older revision then (restored from a backup, say)
+// needs a person.
 func (p *pass) laterRevision(ctx context.Context, d dueRecord, r Result) error {
+	later := Key{Flow: string(p.f.Name()), SourceID: d.rec.SourceID, Revision: r.Revision}
+	_, ours, err := p.e.store.Get(ctx, later)
+	if err != nil {
+		return fmt.Errorf("get %s/%d: %w", later.SourceID, later.Revision, err)
+	}
+	if ours && p.e.backoff.laterOnce(p.key(d.rec)) {
+		p.e.log.Debug("poll: Record moved on to a later revision.",
+			append(p.attrs(d.rec), "platform_revision", r.Revision)...)
+		return nil
+	}
+
 	msg := fmt.Sprintf("platform holds revision %d, later than the record's %d",
 		r.Revision, d.rec.Revision)
 	wait := p.e.backoff.slow(p.key(d.rec), p.e.clock.Now())

@@ -421,3 +421,30 @@ func TestReconcileReleasesItsClaimWhenTheStoreFails(t *testing.T) {
 	assert.Equal(t, poll.StateAccepted, r.entry("YX-000", 1).State)
 	assert.Len(t, r.platform.pushesOf("YX-000"), 1)
 }
+
+// TestLaterRevisionPushedHereIsAStaleListing covers two engines on one
+// store: this engine listed the record at revision 1 while another applied
+// its failure, and the host republished it as revision 2 through that engine.
+// The store holds revision 2, so the platform agrees with this deployment
+// and nobody is paged.
+func TestLaterRevisionPushedHereIsAStaleListing(t *testing.T) {
+	r := newRig(t, nil)
+	r.add(1)
+	r.tick()
+	require.Equal(t, poll.StateAccepted, r.entry("YX-000", 1).State)
+
+	ctx := context.Background()
+	next := poll.Key{Flow: string(regplatform.FlowIntention), SourceID: "YX-000", Revision: 2}
+	lease, _, err := r.store.Claim(ctx, next, "engine-b", time.Minute)
+	require.NoError(t, err)
+	require.NoError(t, r.store.MarkSending(ctx, lease, []byte(`{"revision":2}`)))
+	require.NoError(t, r.store.Accept(ctx, lease, "R2"))
+	r.platform.set("YX-000", 2, regplatform.StatusPublishing, "")
+	r.clock.Advance(rigPollMin)
+	r.tick()
+
+	assert.Empty(t, r.logs.lines("ERROR", "poll: Platform holds a later revision"))
+	assert.Len(t, r.logs.lines("DEBUG", "poll: Record moved on to a later revision."), 1)
+	assert.Len(t, r.platform.pushesOf("YX-000"), 1, "nothing resent")
+	assert.Empty(t, r.source.outcomes())
+}
