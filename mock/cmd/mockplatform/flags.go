@@ -163,5 +163,9 @@ Environment:
   %s
     	the AppSecret, when -app-secret is not given; use it rather than
     	-app-secret, which every user of the machine can read (ps)
+
+-addr 0.0.0.0:PORT or :PORT serves the platform API on every interface, as
+a container needs; the command allows it and logs a warning. The admin API
+is refused anywhere but on a loopback IP.
 `, envAppKey, envAppSecret)
 }

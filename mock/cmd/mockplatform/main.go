@@ -8,7 +8,9 @@
 // The AppKey and AppSecret come from -app-key and -app-secret or, better
 // for the secret (a command line shows in ps), from ZCBRIDGE_MOCK_APP_KEY
 // and ZCBRIDGE_MOCK_APP_SECRET. The secret is never logged. mockplatform
-// -h lists every flag. The exit status is 0 after -h or a clean stop, 2 for
+// -h lists every flag. An -addr beyond loopback (0.0.0.0:PORT or :PORT,
+// as a container needs) and a secret given as a flag are allowed and
+// logged as warnings. The exit status is 0 after -h or a clean stop, 2 for
 // a command line it refuses, 1 when it cannot serve.
 package main
 
@@ -76,6 +78,7 @@ func run(ctx context.Context, o options, logger *slog.Logger, level *slog.LevelV
 	}
 	o.cfg.Logger = logger
 	p := mock.New(o.cfg)
+	warnExposure(logger, o)
 
 	api, err := net.Listen("tcp", o.addr)
 	if err != nil {
