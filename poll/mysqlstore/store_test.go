@@ -99,3 +99,17 @@ func TestSourceIDsAreCaseSensitive(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "engine-b", e.Owner)
 }
+
+// TestOpenErrorsNameNoPassword: a DSN that does not parse, or a server that
+// does not answer, is refused without the password in the error text.
+func TestOpenErrorsNameNoPassword(t *testing.T) {
+	for _, dsn := range []string{
+		"zcbridge:S3cretPW@tcp(127.0.0.1:3306)test",
+		"zcbridge:S3cretPW@tcp(127.0.0.1:1)/test?timeout=1s",
+		"zcbridge:S3cretPW@tcp(127.0.0.1:3306)/test?parseTime=maybe",
+	} {
+		_, err := mysqlstore.Open(t.Context(), dsn)
+		require.Error(t, err, dsn)
+		assert.NotContains(t, err.Error(), "S3cretPW")
+	}
+}

@@ -82,3 +82,18 @@ func TestSchemasAreIsolated(t *testing.T) {
 	_, _, err = stores[1].Claim(ctx, key, "engine-b", time.Minute)
 	assert.NoError(t, err, "a claim in one schema blocks a claim in another")
 }
+
+// TestOpenErrorsNameNoPassword: a connection string that does not parse, or
+// a server that does not answer, is refused without the password in the
+// error text.
+func TestOpenErrorsNameNoPassword(t *testing.T) {
+	for _, u := range []string{
+		"postgres://zcbridge:S3cretPW@bad host:5432/test",
+		"postgres://zcbridge:S3cretPW@127.0.0.1:5432/test?sslmode=bogus",
+		"host=127.0.0.1 port=1 user=zcbridge password=S3cretPW connect_timeout=1",
+	} {
+		_, err := pgstore.Open(t.Context(), u)
+		require.Error(t, err, u)
+		assert.NotContains(t, err.Error(), "S3cretPW")
+	}
+}

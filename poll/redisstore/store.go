@@ -66,10 +66,17 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 
 // Open connects to the Redis named by rawURL (redis:// or rediss://, see
 // redis.ParseURL), checks the connection and returns a Store that owns the
-// client.
+// client. It fails when the URL does not parse or the server does not
+// answer; the error never repeats the URL's password.
 func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	o, err := redis.ParseURL(rawURL)
 	if err != nil {
+		// A *url.Error repeats the whole URL, password included; keep its
+		// cause only.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return nil, fmt.Errorf("redisstore: parse URL: %w", err)
 	}
 	rdb := redis.NewClient(o)

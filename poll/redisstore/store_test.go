@@ -119,3 +119,17 @@ func TestPrefixesAreIsolated(t *testing.T) {
 		assert.True(t, strings.HasPrefix(k, prefix+"one:"), "key %s", k)
 	}
 }
+
+// TestOpenErrorsNameNoPassword: a URL that does not parse is refused
+// without its password in the error text.
+func TestOpenErrorsNameNoPassword(t *testing.T) {
+	for _, u := range []string{
+		"redis://zcbridge:S3cretPW@bad host:6379/0",
+		"redis://zcbridge:S3cretPW@127.0.0.1:6379/%zz",
+		"redis://zcbridge:S3cretPW@127.0.0.1:6379/not-a-number",
+	} {
+		_, err := redisstore.Open(t.Context(), u)
+		require.Error(t, err, u)
+		assert.NotContains(t, err.Error(), "S3cretPW")
+	}
+}
