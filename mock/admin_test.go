@@ -101,6 +101,12 @@ func TestConfigValidate(t *testing.T) {
 			ErrorBeforeStore: 0.6}}, false},
 		{"negative rate limit", Config{RateLimit: -1}, false},
 		{"negative delay", Config{PublishAfter: -1}, false},
+		{"base path", Config{BasePath: "/openapi"}, true},
+		{"nested base path", Config{BasePath: "/gw/openapi"}, true},
+		{"base path without leading slash", Config{BasePath: "openapi"}, false},
+		{"base path with trailing slash", Config{BasePath: "/openapi/"}, false},
+		{"base path of a slash", Config{BasePath: "/"}, false},
+		{"base path with a query", Config{BasePath: "/openapi?x=1"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -20,8 +21,9 @@ type Config struct {
 	OtherKeys map[string]string
 
 	// BasePath is the path prefix the platform is served under, such as
-	// "/openapi". The signed path is always the full path as received.
-	// Defaults to "" (routes at /v1/...).
+	// "/openapi": it begins with "/" and does not end with one; Validate
+	// refuses any other form. The signed path is always the full path as
+	// received. Defaults to "" (routes at /v1/...).
 	BasePath string
 	// PublicURL is the origin of the links the platform hands out
 	// (publish_url, notice_url, announcement urls). Defaults to
@@ -107,9 +109,13 @@ type FaultConfig struct {
 // ErrConfig reports an unusable Config or Script.
 var ErrConfig = errors.New("mock: invalid configuration")
 
-// Validate reports a fault rate outside 0..1, exclusive rates that add up to
-// more than 1, or a negative limit or delay.
+// Validate reports a base path of the wrong form, a fault rate outside
+// 0..1, exclusive rates that add up to more than 1, or a negative limit or
+// delay.
 func (c Config) Validate() error {
+	if err := checkBasePath(c.BasePath); err != nil {
+		return err
+	}
 	f := c.Faults
 	rates := map[string]float64{
 		"latency": f.Latency, "error_before_store": f.ErrorBeforeStore,
@@ -167,4 +173,20 @@ func (c Config) withDefaults() Config {
 		c.Faults.RetryAfter = time.Second
 	}
 	return c
+}
+
+// checkBasePath refuses a base path that is not "" or "/" followed by
+// path segments without a trailing "/", a query or a fragment.
+func checkBasePath(bp string) error {
+	const form = `begin with "/" and not end with one, such as "/openapi"`
+	switch {
+	case bp == "":
+		return nil
+	case !strings.HasPrefix(bp, "/"), strings.HasSuffix(bp, "/"):
+		return fmt.Errorf("%w: base path %q must %s", ErrConfig, bp, form)
+	case strings.ContainsAny(bp, "?#"):
+		return fmt.Errorf("%w: base path %q must be a path only, such as \"/openapi\"",
+			ErrConfig, bp)
+	}
+	return nil
 }

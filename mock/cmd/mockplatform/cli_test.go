@@ -117,3 +117,20 @@ func TestCLICleanStop(t *testing.T) {
 	assert.Contains(t, logs, "mockplatform: Stopped serving.")
 	assert.NotContains(t, logs, "level=ERROR")
 }
+
+// TestCLIBasePath refuses a base path that would never match a request
+// path, saying what form it must take.
+func TestCLIBasePath(t *testing.T) {
+	creds := map[string]string{envAppKey: "k", envAppSecret: "s"}
+	for _, bp := range []string{"openapi", "/openapi/", "/"} {
+		t.Run(bp, func(t *testing.T) {
+			code, _, stderr, _ := runCLI(t, []string{"-base-path", bp}, creds)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr, `base path "`+bp+`"`)
+			assert.Contains(t, stderr, `such as "/openapi"`)
+		})
+	}
+	code, _, stderr, _ := runCLI(t, []string{"-base-path", "/openapi", "-addr", "127.0.0.1:0",
+		"-admin-addr", "127.0.0.1:0"}, creds)
+	assert.Equal(t, 0, code, stderr)
+}
