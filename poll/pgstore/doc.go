@@ -21,6 +21,11 @@
 // time.Now by default), passed as a parameter; the database's now() is never
 // used. Lease expiry therefore depends on the engines' clocks agreeing:
 // keep them synchronised (NTP) and the lease TTL well above their skew.
+// An engine whose clock runs ahead by some skew takes over a lease that much
+// early; fencing still refuses every write of the former holder, so the cost is
+// at most a second send of the same body, which the platform dedupes. A
+// delivery's lease ends early in the same way, so a sink may receive a delivery
+// twice; receivers dedupe by its ID.
 // Times are kept at the database's microsecond precision.
 //
 // # Schema

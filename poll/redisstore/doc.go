@@ -28,6 +28,9 @@
 // and the hash must outlive its lease anyway because it records what was
 // sent. Lease expiry therefore depends on the engines' clocks agreeing:
 // keep them synchronised (NTP) and the lease TTL well above their skew.
+// An engine whose clock runs ahead by some skew takes over a lease that much
+// early; fencing still refuses every write of the former holder, so the cost is
+// at most a second send of the same body, which the platform dedupes.
 //
 // # Tested on
 //

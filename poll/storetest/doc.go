@@ -7,7 +7,9 @@
 // adapters also call RunDurable (and RunDurableOutbox), whose factory opens
 // the same storage again and again, so the suite can check that entries and
 // deliveries survive closing and reopening, and that two handles on one
-// storage (two engines) never both claim a key.
+// storage (two engines) never both claim a key. RunAll runs all four for an
+// adapter that keeps both on durable storage, and BenchClaimComplete is the
+// benchmark every adapter reports.
 //
 // Every factory receives the clock the store must read, a Clock that stands
 // still until the suite advances it. Lease expiry is tested by moving that

@@ -21,8 +21,8 @@ type OpenStore func(t *testing.T, now func() time.Time) (poll.IdempotencyStore, 
 type OpenOutbox func(t *testing.T, now func() time.Time) (poll.Outbox, io.Closer)
 
 // RunDurable runs the cases only durable stores pass: entries survive
-// closing and reopening, and several handles on one storage (several
-// engines) never both hold a key. newStorage creates a fresh, empty storage
+// closing and reopening, several handles on one storage (several engines)
+// never both hold a key, and handles whose clocks differ stay fenced. newStorage creates a fresh, empty storage
 // for one case (a file, a schema, a key prefix) and returns how to open it.
 func RunDurable(t *testing.T, newStorage func(t *testing.T) OpenStore) {
 	cases := []struct {
@@ -47,6 +47,50 @@ func RunDurable(t *testing.T, newStorage func(t *testing.T) OpenStore) {
 			c.run(&harness{t: t, ctx: t.Context(), clock: clock}, open)
 		})
 	}
+	t.Run("SkewedClocksStayFenced", func(t *testing.T) {
+		testSkewedClocksStayFenced(t, newStorage(t))
+	})
+}
+
+// testSkewedClocksStayFenced: two engines whose clocks differ by less than
+// the lease TTL. The one ahead takes over the other's lease as soon as its
+// own clock reaches the lease's end, early by the other's clock, and from
+// then on every write of the former holder is refused.
+func testSkewedClocksStayFenced(t *testing.T, openStore OpenStore) {
+	const skew = 5 * time.Second
+	slow, fast := NewClock(), NewClock()
+	fast.Advance(skew)
+	a, closeA := openStore(t, slow.Now)
+	defer closeA.Close()
+	b, closeB := openStore(t, fast.Now)
+	defer closeB.Close()
+	ctx := t.Context()
+	k := key(500)
+
+	held, _, err := a.Claim(ctx, k, "engine-slow", LeaseTTL)
+	require.NoError(t, err)
+	require.NoError(t, a.MarkSending(ctx, held, body(k)))
+	fast.Advance(LeaseTTL - skew - time.Millisecond)
+	_, _, err = b.Claim(ctx, k, "engine-fast", LeaseTTL)
+	require.ErrorIs(t, err, poll.ErrNotClaimable, "claim before the lease ends by its end")
+
+	fast.Advance(time.Millisecond)
+	taken, e, err := b.Claim(ctx, k, "engine-fast", LeaseTTL)
+	require.NoError(t, err, "claim once the claimer's clock reaches the lease's end")
+	assert.True(t, slow.Now().Before(held.Until), "the holder's clock still sees its lease")
+	assert.Equal(t, body(k), e.Body, "the new holder resends the same body")
+	for _, write := range []func() error{
+		func() error { return a.MarkInDoubt(ctx, held, "read timeout") },
+		func() error { return a.Accept(ctx, held, "R-slow") },
+		func() error { return a.Release(ctx, held) },
+	} {
+		assert.ErrorIs(t, write(), poll.ErrLeaseLost)
+	}
+	require.NoError(t, b.Accept(ctx, taken, "R-fast"))
+	e, ok, err := a.Get(ctx, k)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "R-fast", e.ReceiptID)
 }
 
 // testEntriesSurviveReopen leaves pushes in every state, closes the store
