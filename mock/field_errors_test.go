@@ -53,27 +53,53 @@ func TestFieldErrorWire(t *testing.T) {
 	}
 }
 
-// TestFieldErrorThroughClient pushes refused bodies through the SDK's
-// client: the error it shows names each field's label once.
+// TestFieldErrorThroughClient shows a refusal through the SDK's client,
+// which checks bodies before sending: a transport in front of the
+// platform swaps the valid body sent for a signed one the platform
+// refuses, as a school system that skipped the checks would send. The
+// error the client shows names each field's label once.
 func TestFieldErrorThroughClient(t *testing.T) {
-	p := New(Config{AppKey: testKey, AppSecret: testSecret})
-	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
-	c, err := regplatform.NewClient(regplatform.WithBaseURL(srv.URL),
-		regplatform.WithCredentials(testKey, testSecret))
-	require.NoError(t, err)
-	ctx := context.Background()
-
-	_, err = c.Intentions.PublishBody(ctx, withField(t, intentionBody(t), "title", ""))
-	require.ErrorIs(t, err, regplatform.ErrValidation)
-	assert.Contains(t, err.Error(), ": title (公告主题): 必填")
-	assert.NotContains(t, err.Error(), "公告主题: 公告主题")
-
 	notice := golden(t, "wire/requests/single-source-DY2026000101-r1.json")
-	_, err = c.SingleSource.PublishBody(ctx, withField(t, notice, "experts", "x"))
-	require.ErrorIs(t, err, regplatform.ErrValidation)
-	assert.Contains(t, err.Error(), ": experts: 论证专家本期不推送")
+	tests := []struct {
+		name, path string
+		body       []byte
+		want       string
+	}{
+		{"required title", pathIntentions, withField(t, intentionBody(t), "title", ""),
+			": title (公告主题): 必填"},
+		{"reserved field", pathNotices, withField(t, notice, "experts", "x"),
+			": experts: 论证专家本期不推送(字段名为后续版本保留), 请勿发送"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			swap := roundTripper(func(*http.Request) (*http.Response, error) {
+				w := httptest.NewRecorder()
+				h.p.ServeHTTP(w, h.request(http.MethodPost, tt.path, nil, tt.body))
+				return w.Result(), nil
+			})
+			c, err := regplatform.NewClient(regplatform.WithBaseURL("http://mock.test"),
+				regplatform.WithCredentials(testKey, testSecret),
+				regplatform.WithTransport(swap))
+			require.NoError(t, err)
+
+			if tt.path == pathNotices {
+				_, err = c.SingleSource.PublishBody(context.Background(), notice)
+			} else {
+				_, err = c.Intentions.PublishBody(context.Background(), intentionBody(t))
+			}
+			var api *regplatform.APIError
+			require.ErrorAs(t, err, &api)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "公告主题: 公告主题")
+			assert.NotContains(t, err.Error(), "论证专家: 论证专家")
+		})
+	}
 }
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestReservedFieldsNamed sends each reserved single-source field: the
 // platform refuses it (1002) with a message that names it, once.
