@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/zcbridge/zcbridge/regplatform"
 )
@@ -18,13 +20,18 @@ type ScriptRequest struct {
 }
 
 // AdminHandler returns the admin API of the platform, answered in plain JSON
-// (not the contract's envelope) and only to loopback clients (403 to any
-// other):
+// (not the contract's envelope):
 //
-//	GET  /admin/requests  every recorded request, in order
+//	GET  /admin/requests  every recorded request, in order ([] when none)
 //	GET  /admin/accepted  accepted pushes per (flow, source_id, revision)
 //	POST /admin/script    a ScriptRequest; 204, or 400 with {"error": ...}
 //	POST /admin/reset     forget everything (Reset); 204
+//
+// It answers only loopback clients, and only requests whose Host is a
+// loopback IP or localhost, so that a web page cannot reach it through a
+// rebound DNS name (403 otherwise, with {"error": ...}). A POST must be
+// sent as application/json (415 otherwise), which a web page on another
+// origin cannot do without a CORS preflight that the API never grants.
 func (p *Platform) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/requests", func(w http.ResponseWriter, r *http.Request) {
@@ -52,11 +59,12 @@ func (p *Platform) AdminHandler() http.Handler {
 		p.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	return loopbackOnly(mux)
+	return adminGuard(mux)
 }
 
-// loopbackOnly refuses clients that do not connect from a loopback address.
-func loopbackOnly(next http.Handler) http.Handler {
+// adminGuard refuses a client that does not connect from a loopback
+// address, a Host that is not loopback, and a POST that is not JSON.
+func adminGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -64,8 +72,36 @@ func loopbackOnly(next http.Handler) http.Handler {
 				"error": "mock: the admin API answers loopback clients only"})
 			return
 		}
+		if !loopbackHost(r.Host) {
+			writeJSON(w, http.StatusForbidden, map[string]string{
+				"error": "mock: the admin API answers requests for a loopback host only"})
+			return
+		}
+		if r.Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != "application/json" {
+				writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{
+					"error": "mock: admin POST requests must be sent as application/json"})
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loopbackHost reports whether a Host header, with or without a port,
+// names a loopback IP or localhost.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

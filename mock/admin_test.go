@@ -17,6 +17,10 @@ func adminDo(t *testing.T, h *harness, method, path, body string) *httptest.Resp
 	t.Helper()
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
 	r.RemoteAddr = "127.0.0.1:50000"
+	r.Host = "127.0.0.1:8701"
+	if method == http.MethodPost {
+		r.Header.Set("Content-Type", "application/json")
+	}
 	w := httptest.NewRecorder()
 	h.p.AdminHandler().ServeHTTP(w, r)
 	return w
@@ -81,6 +85,8 @@ func TestAdminRefusals(t *testing.T) {
 
 	r := httptest.NewRequest(http.MethodPost, "/admin/reset", nil)
 	r.RemoteAddr = "192.0.2.7:40000"
+	r.Host = "127.0.0.1:8701"
+	r.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	h.p.AdminHandler().ServeHTTP(w, r)
 	assert.Equal(t, http.StatusForbidden, w.Code)

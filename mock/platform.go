@@ -103,12 +103,17 @@ func (p *Platform) Script(flow regplatform.Flow, sourceID string, s Script) {
 }
 
 // SetScript is Script returning an error wrapping ErrConfig for a script
-// that names an unknown flow, status, fault or business type.
+// that names an unknown flow, status, fault or business type, or a
+// sourceID that breaks the identifier rule (then wrapping
+// regplatform.ErrInvalidIdentifier too): no push could ever match it.
 func (p *Platform) SetScript(flow regplatform.Flow, sourceID string, s Script) error {
 	switch flow {
 	case regplatform.FlowIntention, regplatform.FlowSingleSource, regplatform.FlowPlan:
 	default:
 		return fmt.Errorf("%w: unknown flow %q", ErrConfig, flow)
+	}
+	if err := regplatform.CheckSourceID(sourceID); err != nil {
+		return fmt.Errorf("%w: source_id: %w", ErrConfig, err)
 	}
 	if err := s.check(flow); err != nil {
 		return err

@@ -64,11 +64,12 @@ type AcceptedCount struct {
 	Count int `json:"count"`
 }
 
-// Requests returns every request received so far, in order of completion.
+// Requests returns every request received so far, in order of completion;
+// an empty, non-nil slice before the first.
 func (p *Platform) Requests() []RecordedRequest {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]RecordedRequest(nil), p.requests...)
+	return append([]RecordedRequest{}, p.requests...)
 }
 
 // Accepted returns how many pushes of (flow, sourceID, revision) created a

@@ -114,6 +114,7 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	admin := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, "/admin/requests", nil)
 	req.RemoteAddr = "127.0.0.1:40000"
+	req.Host = "127.0.0.1:8701"
 	p.AdminHandler().ServeHTTP(admin, req)
 	require.Equal(t, http.StatusOK, admin.Code)
 
