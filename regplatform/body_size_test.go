@@ -14,7 +14,8 @@ import (
 func TestPushBodySizeBoundary(t *testing.T) {
 	fp := newFakePlatform(t, sequence(loadResponse(t, "receipt.http")))
 	c, _ := newTestClient(t, fp.srv.URL)
-	body := append([]byte(`{}`), bytes.Repeat([]byte(" "), MaxBodyBytes-2)...)
+	valid := validIntentionBody(t)
+	body := append(valid, bytes.Repeat([]byte(" "), MaxBodyBytes-len(valid))...)
 
 	_, err := c.Intentions.PublishBody(context.Background(), append(body, ' '))
 	require.ErrorIs(t, err, ErrValidation)

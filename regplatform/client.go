@@ -135,15 +135,20 @@ func (quietLogger) Errorf(string, ...any) {}
 func (quietLogger) Warnf(string, ...any)  {}
 func (quietLogger) Debugf(string, ...any) {}
 
-// push sends the exact body of a push to path and returns the receipt. The
-// body is checked to be non-empty JSON within MaxBodyBytes; its content was
-// validated when it was encoded.
+// push checks body as a request of reqType and sends it, byte for byte, to
+// path. Nothing is sent unless the body passes: the same size limit, strict
+// decoding and field rules as a request that Encode produced.
 func (c *Client) push(ctx context.Context, kind, path string, reqType reflect.Type,
 	body []byte) (*Receipt, error) {
-	if err := checkBody(kind, body); err != nil {
+	if err := checkPushBody(kind, reqType, body); err != nil {
 		return nil, err
 	}
+	return c.send(ctx, path, reqType, body)
+}
 
+// send posts body to path as it is and returns the receipt.
+func (c *Client) send(ctx context.Context, path string, reqType reflect.Type,
+	body []byte) (*Receipt, error) {
 	req := &request{method: http.MethodPost, path: path, body: body, reqType: reqType}
 	var rc Receipt
 	if err := c.call(ctx, req, &rc); err != nil {
@@ -152,8 +157,11 @@ func (c *Client) push(ctx context.Context, kind, path string, reqType reflect.Ty
 	return &rc, nil
 }
 
-// checkBody refuses a body the platform would refuse whatever its fields.
-func checkBody(kind string, body []byte) error {
+// checkPushBody refuses, with a *ValidationError, a body that is empty, over
+// MaxBodyBytes or not JSON, that Decode refuses as a reqType, or whose
+// decoded value fails Validate. reqType is a request struct, such as
+// Intention, whose pointer has a Validate method.
+func checkPushBody(kind string, reqType reflect.Type, body []byte) error {
 	switch {
 	case len(body) == 0:
 		return bodyError(kind, "请求体为空")
@@ -162,7 +170,11 @@ func checkBody(kind string, body []byte) error {
 	case !json.Valid(body):
 		return bodyError(kind, "请求体不是有效的JSON")
 	}
-	return nil
+	v := reflect.New(reqType)
+	if err := Decode(body, v.Interface()); err != nil {
+		return err
+	}
+	return v.Interface().(interface{ Validate() error }).Validate()
 }
 
 // resultSet is the data of the 2.5.2, 2.6.3 and 2.7.2 result reads.

@@ -20,8 +20,10 @@
 // *TransportError; MaybeSent tells whether a failed push may have reached the
 // platform and must be reconciled by reading its result.
 //
-// Requests are validated before they are sent (Validate, Encode); nothing
-// invalid leaves the machine. The AppSecret and the signature never appear
+// Requests are validated before they are sent; nothing invalid leaves the
+// machine. Publish and File validate and encode a struct; PublishBody and
+// FileBody decode the given bytes strictly (Decode) and validate the result,
+// then send the bytes unchanged. The AppSecret and the signature never appear
 // in a log line or an error text.
 //
 // Known limits:

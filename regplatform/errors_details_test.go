@@ -23,7 +23,8 @@ func TestMalformedBodyDetailsAreKept(t *testing.T) {
 	fp := newFakePlatform(t, sequence(answer))
 	c, _ := newTestClient(t, fp.srv.URL)
 
-	_, err := c.SingleSource.PublishBody(context.Background(), []byte(`{}`))
+	_, err := c.SingleSource.PublishBody(context.Background(),
+		goldenRequest(t, "single-source-DY2026000101-r1.json"))
 
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)

@@ -149,7 +149,7 @@ func TestMaybeSentOverTheWire(t *testing.T) {
 		require.NoError(t, ln.Close())
 		c, s := newTestClient(t, "http://"+addr)
 
-		_, err = c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+		_, err = c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
@@ -168,20 +168,20 @@ func TestMaybeSentOverTheWire(t *testing.T) {
 		c, _ := newTestClient(t, fp.srv.URL, WithTimeout(100*time.Millisecond),
 			WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
 
-		_, err := c.Intentions.PublishBody(context.Background(), []byte(`{"a":1}`))
+		_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
 		assert.True(t, te.MaybeSent)
 		require.Len(t, fp.requests(), 1)
-		assert.Equal(t, `{"a":1}`, string(fp.requests()[0].Body))
+		assert.Equal(t, string(validIntentionBody(t)), string(fp.requests()[0].Body))
 	})
 
 	t.Run("HTML answer is maybe sent", func(t *testing.T) {
 		fp := newFakePlatform(t, sequence(loadResponse(t, "gateway-502.http")))
 		c, _ := newTestClient(t, fp.srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
 
-		_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+		_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
@@ -196,7 +196,7 @@ func TestMaybeSentOverTheWire(t *testing.T) {
 			header: http.Header{"Location": {"/elsewhere"}}}))
 		c, _ := newTestClient(t, fp.srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
 
-		_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+		_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 		require.ErrorIs(t, err, ErrMalformedResponse)
 		assert.Len(t, fp.requests(), 1)
@@ -233,7 +233,7 @@ func TestMaybeSentWithoutTraceEvents(t *testing.T) {
 			c, _ := newTestClient(t, "https://zcjg.invalid", WithTransport(rt),
 				WithRetryPolicy(RetryPolicy{MaxAttempts: len(tt.errors)}))
 
-			_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+			_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 			require.Error(t, err)
 			assert.Equal(t, tt.want, MaybeSent(err))
@@ -257,7 +257,7 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 
 	var texts []string
 	for range answers {
-		_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+		_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 		if err != nil {
 			texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
 		}

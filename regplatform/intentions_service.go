@@ -33,8 +33,10 @@ func (s *IntentionsService) Publish(ctx context.Context, r *Intention) (*Receipt
 // PublishBody sends body, an intention already encoded by Encode, byte for
 // byte (2.5.1). A resend of the same revision must use the same bytes: the
 // platform answers a duplicate with the original receipt and Duplicate set,
-// and a changed body with 3001. It refuses an empty body, one that is not
-// JSON or one over MaxBodyBytes with a *ValidationError.
+// and a changed body with 3001. Before sending it checks body as Publish
+// checks a request: within MaxBodyBytes, decoded strictly by Decode as an
+// Intention, then Validate. A body that fails is not sent; the
+// *ValidationError names every failing field and MaybeSent reports false.
 func (s *IntentionsService) PublishBody(ctx context.Context, body []byte) (*Receipt, error) {
 	return s.c.push(ctx, "intention", pathIntentions, reflect.TypeFor[Intention](), body)
 }

@@ -101,7 +101,7 @@ func TestIntentionDuplicateReceipt(t *testing.T) {
 	fp := newFakePlatform(t, sequence(loadResponse(t, "receipt-duplicate.http")))
 	c, _ := newTestClient(t, fp.srv.URL)
 
-	rc, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+	rc, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 	require.NoError(t, err)
 	assert.True(t, rc.Duplicate)

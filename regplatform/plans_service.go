@@ -31,9 +31,10 @@ func (s *PlansService) File(ctx context.Context, p *PlanFiling) (*Receipt, error
 }
 
 // FileBody sends body, a plan already encoded by Encode, byte for byte
-// (2.7.1); resends of a revision must use the same bytes. It refuses an
-// empty body, one that is not JSON or one over MaxBodyBytes with a
-// *ValidationError.
+// (2.7.1); resends of a revision must use the same bytes. Like
+// IntentionsService.PublishBody it first checks body (size, Decode as a
+// PlanFiling, Validate, sums included) and sends nothing when it fails,
+// returning the *ValidationError.
 func (s *PlansService) FileBody(ctx context.Context, body []byte) (*Receipt, error) {
 	return s.c.push(ctx, "plan_filing", pathPlans, reflect.TypeFor[PlanFiling](), body)
 }

@@ -21,7 +21,7 @@ func TestRetryResignsEveryAttempt(t *testing.T) {
 		loadResponse(t, "error-2003.http"), loadResponse(t, "receipt.http")))
 	clock := &testClock{t: time.UnixMilli(1735689600000)}
 	c, _ := newTestClient(t, fp.srv.URL, WithClock(clock.now))
-	body := []byte(`{"source_id":"YX1","revision":1}`)
+	body := validIntentionBody(t)
 
 	rc, err := c.Intentions.PublishBody(context.Background(), body)
 
@@ -93,7 +93,7 @@ func TestRetryClasses(t *testing.T) {
 			fp := newFakePlatform(t, sequence(loadResponse(t, tt.response)))
 			c, _ := newTestClient(t, fp.srv.URL)
 
-			_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+			_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tt.class)
@@ -107,7 +107,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		loadResponse(t, "receipt.http")))
 	c, s := newTestClient(t, fp.srv.URL)
 
-	_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+	_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 	require.NoError(t, err)
 	require.Len(t, s.waits(), 1)
@@ -122,7 +122,7 @@ func TestRetryAfterBeyondBoundGivesUp(t *testing.T) {
 		MaxRetryAfter: time.Second,
 	}))
 
-	_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+	_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 	require.ErrorIs(t, err, ErrRateLimited)
 	assert.Len(t, fp.requests(), 1)
@@ -171,7 +171,7 @@ func TestBackoffWaitsBetweenRetries(t *testing.T) {
 		MaxAttempts: 4, BaseDelay: 10 * time.Millisecond, MaxDelay: 25 * time.Millisecond,
 	}))
 
-	_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+	_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 	require.Error(t, err)
 	assert.Equal(t, []time.Duration{10 * time.Millisecond, 20 * time.Millisecond,
@@ -195,7 +195,7 @@ func TestContextCancelStopsAtOnce(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Intentions.PublishBody(ctx, []byte(`{}`))
+		_, err := c.Intentions.PublishBody(ctx, validIntentionBody(t))
 		done <- err
 	}()
 	<-sleeping
@@ -229,7 +229,7 @@ func TestContextCancelDuringRequest(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Intentions.PublishBody(ctx, []byte(`{}`))
+		_, err := c.Intentions.PublishBody(ctx, validIntentionBody(t))
 		done <- err
 	}()
 	<-arrived
@@ -251,7 +251,7 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
-	_, err := c.Intentions.PublishBody(ctx, []byte(`{}`))
+	_, err := c.Intentions.PublishBody(ctx, validIntentionBody(t))
 
 	require.ErrorIs(t, err, context.Canceled)
 	assert.False(t, MaybeSent(err))
@@ -265,7 +265,7 @@ func TestRetryIsLogged(t *testing.T) {
 		loadResponse(t, "receipt.http")))
 	c, _ := newTestClient(t, fp.srv.URL, WithLogger(logger))
 
-	_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+	_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 
 	require.NoError(t, err)
 	var retry map[string]any
@@ -291,12 +291,12 @@ func TestRateLimiterPacesAttempts(t *testing.T) {
 	// One token, refilled once per hour: the second call cannot start
 	// before its deadline and fails without sending.
 	c, _ := newTestClient(t, fp.srv.URL, WithRateLimit(1.0/3600, 1))
-	_, err := c.Intentions.PublishBody(context.Background(), []byte(`{}`))
+	_, err := c.Intentions.PublishBody(context.Background(), validIntentionBody(t))
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err = c.Intentions.PublishBody(ctx, []byte(`{}`))
+	_, err = c.Intentions.PublishBody(ctx, validIntentionBody(t))
 
 	require.Error(t, err)
 	assert.False(t, MaybeSent(err))

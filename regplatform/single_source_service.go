@@ -31,9 +31,10 @@ func (s *SingleSourceService) Publish(ctx context.Context,
 }
 
 // PublishBody sends body, a notice already encoded by Encode, byte for byte
-// (2.6.2); resends of a revision must use the same bytes. It refuses an
-// empty body, one that is not JSON or one over MaxBodyBytes with a
-// *ValidationError.
+// (2.6.2); resends of a revision must use the same bytes. Like
+// IntentionsService.PublishBody it first checks body (size, Decode as a
+// SingleSourceNotice, Validate) and sends nothing when it fails, returning
+// the *ValidationError.
 func (s *SingleSourceService) PublishBody(ctx context.Context, body []byte) (*Receipt, error) {
 	return s.c.push(ctx, "single_source_notice", pathNotices,
 		reflect.TypeFor[SingleSourceNotice](), body)
