@@ -88,10 +88,7 @@ func Decode(b []byte, v any) error {
 func shapeOf(c *checker, path string, t reflect.Type, raw json.RawMessage) {
 	got := jsonKind(raw)
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
-		u := reflect.New(t).Interface().(json.Unmarshaler)
-		if err := u.UnmarshalJSON(raw); err != nil {
-			c.fail(path, "%s, 实际%s", wireForm(t, err), truncate(raw))
-		}
+		shapeOfWireValue(c, path, t, raw, got)
 		return
 	}
 
@@ -136,6 +133,54 @@ func shapeOf(c *checker, path string, t reflect.Type, raw json.RawMessage) {
 			c.fail(path, "无法解码: %v", err)
 		}
 	}
+}
+
+// shapeOfWireValue checks raw against t, a type that decodes itself. A
+// value of the wrong JSON type is reported as such; a string in the wrong
+// form gets the form it should be written in, when there is one.
+func shapeOfWireValue(c *checker, path string, t reflect.Type, raw json.RawMessage,
+	got string) {
+	u := reflect.New(t).Interface().(json.Unmarshaler)
+	err := u.UnmarshalJSON(raw)
+	if err == nil {
+		return
+	}
+	form, isString := stringWireForm(t)
+	switch {
+	case !isString:
+		c.fail(path, "%s, 实际%s", err.Error(), truncate(raw))
+	case got == "null":
+		c.fail(path, "须为JSON字符串(%s), 实际为null", form)
+	case got != "字符串":
+		c.fail(path, "须为JSON字符串(%s), 实际为%s%s", form, got, truncate(raw))
+	default:
+		msg := fmt.Sprintf("须为%s, 实际%s", form, truncate(raw))
+		if s := shortestSpelling(t, raw); s != "" {
+			msg += fmt.Sprintf(`, 应写作"%s"`, s)
+		}
+		c.fail(path, "%s", msg)
+	}
+}
+
+// shortestSpelling returns the wire form of the amount or quantity raw
+// spells in another way that ParseMoney or ParseQuantity accepts, such as
+// "1" for "1.0"; "" when raw is not such a spelling.
+func shortestSpelling(t reflect.Type, raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	switch t {
+	case reflect.TypeFor[Money]():
+		if m, err := ParseMoney(s); err == nil && m.String() != s {
+			return m.String()
+		}
+	case reflect.TypeFor[Quantity]():
+		if q, err := ParseQuantity(s); err == nil && q.String() != s {
+			return q.String()
+		}
+	}
+	return ""
 }
 
 // shapeOfObject walks the members of a JSON object against struct type t,
@@ -228,19 +273,20 @@ func jsonKind(raw json.RawMessage) string {
 	return "数字"
 }
 
-// wireForm says what wire form type t requires; err explains other types.
-func wireForm(t reflect.Type, err error) string {
+// stringWireForm describes the JSON string form type t is written in on the
+// wire, and reports whether t is written as a JSON string.
+func stringWireForm(t reflect.Type) (string, bool) {
 	switch t {
 	case reflect.TypeFor[Money]():
-		return `须为两位小数的金额字符串, 如"4000000.00"`
+		return `两位小数的金额字符串, 如"4000000.00"`, true
 	case reflect.TypeFor[Quantity]():
-		return `须为最简写法、至多4位小数的数量字符串, 如"2.5"`
+		return `最简写法、至多4位小数的数量字符串, 如"2.5"`, true
 	case reflect.TypeFor[Month]():
-		return `须为"YYYY-MM"格式的月份字符串`
+		return `"YYYY-MM"格式的月份字符串`, true
 	case reflect.TypeFor[Date]():
-		return `须为"YYYY-MM-DD"格式的日期字符串`
+		return `"YYYY-MM-DD"格式的日期字符串`, true
 	case reflect.TypeFor[Time]():
-		return `须为"YYYY-MM-DD HH:mm:ss"格式的时间字符串`
+		return `"YYYY-MM-DD HH:mm:ss"格式的时间字符串`, true
 	}
-	return err.Error()
+	return "", false
 }

@@ -57,7 +57,7 @@ func TestDecodeRefusesShape(t *testing.T) {
 		want []want
 	}{
 		{"money as number", `{"budget_amount":2600000}`,
-			[]want{{"budget_amount", "预算金额(元)", "须为两位小数的金额字符串"}}},
+			[]want{{"budget_amount", "预算金额(元)", "须为JSON字符串(两位小数的金额字符串"}}},
 		{"money with one decimal", `{"budget_amount":"1.5"}`,
 			[]want{{"budget_amount", "预算金额(元)", `实际"1.5"`}}},
 		{"money with three decimals", `{"budget_amount":"1.005"}`,
