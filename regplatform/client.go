@@ -39,7 +39,7 @@ type Client struct {
 	origin    string // scheme and host of the base URL
 	basePath  string // path of the base URL, without a trailing "/"
 	appKey    string
-	appSecret string
+	appSecret secret
 	method    SignatureMethod
 	retry     RetryPolicy
 	limiter   *rate.Limiter
@@ -90,7 +90,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		origin:    origin,
 		basePath:  basePath,
 		appKey:    cfg.appKey,
-		appSecret: cfg.appSecret,
+		appSecret: newSecret(cfg.appSecret),
 		method:    cfg.method,
 		retry:     cfg.retry,
 		limiter:   rate.NewLimiter(cfg.limit, cfg.burst),

@@ -126,7 +126,7 @@ func (c *Client) signedHeaders(req *request) (map[string]string, error) {
 		in.ContentType = contentTypeJSON
 		in.ContentMD5 = ContentMD5(req.body)
 	}
-	sig, err := Sign(c.method, c.appSecret, StringToSign(in))
+	sig, err := Sign(c.method, c.appSecret.reveal(), StringToSign(in))
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,8 @@
 // machine. Publish and File validate and encode a struct; PublishBody and
 // FileBody decode the given bytes strictly (Decode) and validate the result,
 // then send the bytes unchanged. The AppSecret and the signature never appear
-// in a log line or an error text.
+// in a log line or an error text, and fmt prints a Client as its base URL,
+// AppKey and signature method only.
 //
 // Known limits:
 //   - Retry-After is read in whole seconds only, as the contract gives it;
