@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/zcbridge/zcbridge/poll/internal/servertest"
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll/mysqlstore"
 	"github.com/zcbridge/zcbridge/poll/storetest"
 )

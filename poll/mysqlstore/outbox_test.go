@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/zcbridge/zcbridge/poll/internal/servertest"
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll/storetest"
 )
 

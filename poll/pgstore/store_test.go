@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll/pgstore"
 	"github.com/zcbridge/zcbridge/poll/storetest"
 )

@@ -3,7 +3,7 @@ package redisstore_test
 import (
 	"testing"
 
-	"github.com/zcbridge/zcbridge/poll/internal/servertest"
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll/redisstore"
 	"github.com/zcbridge/zcbridge/poll/storetest"
 )

@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll"
-	"github.com/zcbridge/zcbridge/poll/internal/servertest"
 	"github.com/zcbridge/zcbridge/poll/redisstore"
 	"github.com/zcbridge/zcbridge/poll/storetest"
 )

@@ -1,7 +1,8 @@
-// Package servertest connects the store adapters' tests and benchmarks to the
-// machine's real PostgreSQL, MariaDB/MySQL and Redis servers, each test in a
-// namespace of its own (a schema, a database or a key prefix) that is removed
-// when the test ends.
+// Package servertest connects the module's tests and benchmarks (the store
+// adapters', the crash test's, the end-to-end benchmarks' and the examples')
+// to the machine's real PostgreSQL, MariaDB/MySQL and Redis servers, each
+// test in a namespace of its own (a schema, a database or a key prefix) that
+// is removed when the test ends.
 //
 // Addresses come from the environment: ZCBRIDGE_TEST_POSTGRES_URL, defaulting
 // to postgres://postgres@127.0.0.1:5432/test; ZCBRIDGE_TEST_MYSQL_DSN,
