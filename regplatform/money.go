@@ -10,15 +10,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// ErrMoneyFormat reports a money text that is not a decimal number of 元 with
-// at most two fractional digits.
-var ErrMoneyFormat = errors.New(
-	"regplatform: money must be a decimal with at most two fractional digits")
+// ErrMoneyFormat reports a money text that is not written as a decimal
+// number of 元 with at most two fractional digits (or, on the wire, not in
+// the wire form). It never reports the range: Validate does.
+var ErrMoneyFormat = errors.New("regplatform: malformed money")
 
-// ErrQuantityFormat reports a quantity text that is not a decimal number with
-// at most four fractional digits.
-var ErrQuantityFormat = errors.New(
-	"regplatform: quantity must be a decimal with at most four fractional digits")
+// ErrQuantityFormat reports a quantity text that is not written as a
+// decimal number with at most four fractional digits (or, on the wire, not
+// in shortest form). It never reports the range: Validate does.
+var ErrQuantityFormat = errors.New("regplatform: malformed quantity")
 
 var (
 	moneyLoose = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,2})?$`)
@@ -26,7 +26,9 @@ var (
 	// spelling and resends compare equal as strings.
 	moneyWire = regexp.MustCompile(`^-?(0|[1-9][0-9]*)\.[0-9]{2}$`)
 	qtyLoose  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,4})?$`)
-	maxMoney  = decimal.New(1, 12) // 1 000 000 000 000 元, exclusive
+	// A decimal whose only fault can be too many fractional digits.
+	manyDecimals = regexp.MustCompile(`^-?[0-9]+\.[0-9]+$`)
+	maxMoney     = decimal.New(1, 12) // 1 000 000 000 000 元, exclusive
 )
 
 // Money is an amount of 元 with exactly two fractional digits, as the
@@ -36,20 +38,29 @@ var (
 // methods report it as missing. On the wire Money is a JSON string such as
 // "4000000.00"; a JSON number, or a string with other than two fractional
 // digits, is refused when decoding.
+//
+// A Money may hold any amount written in that form, zero and negative ones
+// included. The contract's range (greater than 0, below 10^12 元) is checked
+// by Validate, so that the failure names the field, and by InRange; neither
+// ParseMoney nor decoding checks it.
 type Money struct {
 	d   decimal.Decimal
 	set bool
 }
 
-// ParseMoney parses a decimal amount of 元 such as "4000000", "0.5" or
-// "1234.56". It refuses a third fractional digit rather than rounding.
+// ParseMoney parses the written form of an amount of 元: digits, optionally
+// a point and one or two digits, after an optional "-", such as "4000000",
+// "0.5" or "1234.56". It checks the form only: "0" and "-1" parse, and
+// Validate refuses them for the field that holds them. It refuses a third
+// fractional digit rather than rounding, and a "+", white space, an
+// exponent or a grouping comma, with an error wrapping ErrMoneyFormat.
 func ParseMoney(s string) (Money, error) {
 	if !moneyLoose.MatchString(s) {
-		return Money{}, fmt.Errorf("%w: %q", ErrMoneyFormat, s)
+		return Money{}, formError(ErrMoneyFormat, s, "two", `"1234.56"`)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return Money{}, fmt.Errorf("%w: %q", ErrMoneyFormat, s)
+		return Money{}, formError(ErrMoneyFormat, s, "two", `"1234.56"`)
 	}
 	return Money{d: d.Round(2), set: true}, nil
 }
@@ -68,7 +79,8 @@ func MustMoney(s string) Money {
 // rounding to fit two fractional digits.
 func MoneyFromDecimal(d decimal.Decimal) (Money, error) {
 	if !d.Equal(d.Round(2)) {
-		return Money{}, fmt.Errorf("%w: %s", ErrMoneyFormat, d.String())
+		return Money{}, fmt.Errorf("%w %s: more than two fractional digits",
+			ErrMoneyFormat, d.String())
 	}
 	return Money{d: d.Round(2), set: true}, nil
 }
@@ -118,7 +130,8 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if !moneyWire.MatchString(s) {
-		return fmt.Errorf("%w: %q", ErrMoneyFormat, s)
+		return fmt.Errorf(`%w %q: want exactly two fractional digits and no leading zero, `+
+			`such as "4000000.00"`, ErrMoneyFormat, s)
 	}
 	v, err := ParseMoney(s)
 	if err != nil {
@@ -128,23 +141,32 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Quantity is a decimal count greater than 0 with at most four fractional
-// digits. On the wire it is a JSON string in its shortest form: "1", "2.5",
-// never "2.50" or "01". The zero Quantity is "not set".
+// Quantity is a decimal count with at most four fractional digits. On the
+// wire it is a JSON string in its shortest form: "1", "2.5", never "2.50" or
+// "01". The zero Quantity is "not set".
+//
+// The contract requires a quantity greater than 0. That range is checked by
+// Validate, so that the failure names the field; ParseQuantity and decoding
+// check the written form only, and a Quantity may hold 0 or a negative
+// count.
 type Quantity struct {
 	d   decimal.Decimal
 	set bool
 }
 
-// ParseQuantity parses a decimal quantity such as "2", "2.5" or "2.50" and
-// keeps it in its shortest form. It refuses a fifth fractional digit.
+// ParseQuantity parses the written form of a quantity: digits, optionally a
+// point and one to four digits, after an optional "-", such as "2", "2.5" or
+// "2.50", and keeps it in its shortest form ("2.5"). It checks the form
+// only: "0" and "-1" parse, and Validate refuses them for the field that
+// holds them. It refuses a fifth fractional digit, a "+", white space or an
+// exponent, with an error wrapping ErrQuantityFormat.
 func ParseQuantity(s string) (Quantity, error) {
 	if !qtyLoose.MatchString(s) {
-		return Quantity{}, fmt.Errorf("%w: %q", ErrQuantityFormat, s)
+		return Quantity{}, formError(ErrQuantityFormat, s, "four", `"2.5"`)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return Quantity{}, fmt.Errorf("%w: %q", ErrQuantityFormat, s)
+		return Quantity{}, formError(ErrQuantityFormat, s, "four", `"2.5"`)
 	}
 	return Quantity{d: d, set: true}, nil
 }
@@ -193,10 +215,22 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if v.String() != s {
-		return fmt.Errorf("%w: %q is not in shortest form", ErrQuantityFormat, s)
+		return fmt.Errorf("%w %q: not in shortest form, write %q", ErrQuantityFormat, s,
+			v.String())
 	}
 	*q = v
 	return nil
+}
+
+// formError is the error of parsing s, a text not in the written form of
+// class: too many fractional digits when that is its only fault, else the
+// form expected. digits is the most fractional digits the form allows.
+func formError(class error, s, digits, example string) error {
+	if manyDecimals.MatchString(s) {
+		return fmt.Errorf("%w %q: more than %s fractional digits", class, s, digits)
+	}
+	return fmt.Errorf("%w %q: want digits, optionally a point and up to %s digits, such as %s",
+		class, s, digits, example)
 }
 
 // jsonString decodes b as a JSON string, refusing numbers and other kinds so
