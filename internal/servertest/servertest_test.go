@@ -30,6 +30,10 @@ func (r *recorder) Fatalf(format string, args ...any) {
 	runtime.Goexit()
 }
 
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failed, r.msg = true, fmt.Sprintf(format, args...)
+}
+
 // run calls helper with r in a goroutine of its own, as the testing package
 // runs a test, and waits for it to return or end.
 func (r *recorder) run(helper func(testing.TB)) {
@@ -52,6 +56,12 @@ func TestUnreachableServerSkipsOrFails(t *testing.T) {
 	}{
 		"postgres": {EnvPostgresURL, "postgres://postgres@" + unreachable + "/test",
 			func(tb testing.TB) { PostgresSchema(tb) }},
+		"postgres-prefix": {EnvPostgresURL, "postgres://postgres@" + unreachable + "/test",
+			func(tb testing.TB) { PostgresSchemaWithPrefix(tb, "zcb_other_") }},
+		"postgres-server": {EnvPostgresURL, "postgres://postgres@" + unreachable + "/test",
+			func(tb testing.TB) { PostgresServer(tb) }},
+		"postgres-pool": {EnvPostgresURL, "postgres://postgres@" + unreachable + "/test",
+			func(tb testing.TB) { PostgresPool(tb) }},
 		"mysql": {EnvMySQLDSN, "root@tcp(" + unreachable + ")/test",
 			func(tb testing.TB) { MySQLDatabase(tb) }},
 		"redis": {EnvRedisAddr, unreachable,
