@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/mock"
 	"github.com/zcbridge/zcbridge/poll/pgstore"
 )
@@ -105,8 +106,8 @@ func crashRun(t *testing.T, run int) {
 	ctx, cancel := context.WithTimeout(t.Context(), runDeadline)
 	defer cancel()
 
-	pool := Pool(t)
-	schema := NewSchema(t, pool)
+	schema := servertest.PostgresSchemaWithPrefix(t, "zcb_crash_")
+	pool := servertest.PostgresPool(t)
 	store := pgstore.New(pool, pgstore.WithSchema(schema))
 	require.NoError(t, store.Migrate(ctx))
 	host := NewHost(pool, schema, "clerk")
@@ -142,7 +143,7 @@ func crashRun(t *testing.T, run int) {
 	dir := t.TempDir()
 	engine := func(owner string, attempts int) *process {
 		cfg := engineSettings
-		cfg.PostgresURL, cfg.Schema, cfg.PlatformURL = PostgresURL(), schema, srv.URL
+		cfg.PostgresURL, cfg.Schema, cfg.PlatformURL = servertest.PostgresURL(), schema, srv.URL
 		cfg.AppKey, cfg.AppSecret, cfg.Owner, cfg.Attempts = testAppKey, testAppSecret,
 			owner, attempts
 		cfg.SendLog = filepath.Join(dir, owner+".sends")
@@ -264,7 +265,7 @@ func drive(ctx context.Context, h *Host, changes *pgx.Conn) error {
 // listen opens a connection listening on channel, closed when t ends.
 func listen(t *testing.T, ctx context.Context, channel string) *pgx.Conn {
 	t.Helper()
-	conn, err := pgx.Connect(ctx, PostgresURL())
+	conn, err := pgx.Connect(ctx, servertest.PostgresURL())
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	_, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize())

@@ -26,10 +26,10 @@
 //	ZCBRIDGE_SOAK=10 go test -race -count=1 -timeout 40m \
 //		-run TestCrashAndFault ./internal/crashtest
 //
-// PostgreSQL is found at ZCBRIDGE_TEST_POSTGRES_URL (default
-// postgres://postgres@127.0.0.1:5432/test); each run uses a schema of its
-// own, dropped at the end. Without a server the tests skip, and fail under
-// CI=true.
+// PostgreSQL is reached through internal/servertest, at
+// ZCBRIDGE_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test);
+// each run uses a schema of its own (zcb_crash_<random>), dropped at the end.
+// Without a server the tests skip, and fail under CI=true.
 //
 // Known limits: the platform is the in-memory mock, so a crash of the
 // platform itself is not covered; the kill always lands while a push's

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/mock"
 	"github.com/zcbridge/zcbridge/poll"
 	"github.com/zcbridge/zcbridge/regplatform"
@@ -17,8 +18,8 @@ import (
 // newHost returns a migrated host on a fresh schema holding recs.
 func newHost(t *testing.T, recs []Seeded) *Host {
 	t.Helper()
-	pool := Pool(t)
-	h := NewHost(pool, NewSchema(t, pool), "test")
+	schema := servertest.PostgresSchemaWithPrefix(t, "zcb_crash_")
+	h := NewHost(servertest.PostgresPool(t), schema, "test")
 	require.NoError(t, h.Migrate(t.Context()))
 	require.NoError(t, h.Insert(t.Context(), recs))
 	return h
