@@ -2,20 +2,17 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"runtime/metrics"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/time/rate"
 
+	"github.com/zcbridge/zcbridge/internal/servertest"
 	"github.com/zcbridge/zcbridge/mock"
 	"github.com/zcbridge/zcbridge/poll"
 	"github.com/zcbridge/zcbridge/poll/memstore"
@@ -28,11 +25,9 @@ const (
 	appKey    = "203000001"
 	appSecret = "benchAppSecret0123456789abcdefABCD"
 
-	// envPostgresURL and defaultPostgresURL name the PostgreSQL server, as
-	// the store adapters' tests do.
-	envPostgresURL     = "ZCBRIDGE_TEST_POSTGRES_URL"
-	defaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test"
-	connectTimeout     = 5 * time.Second
+	// connectTimeout bounds how long a missing PostgreSQL server is waited
+	// for.
+	connectTimeout = 5 * time.Second
 )
 
 // storeKind opens a fresh, empty store and returns it with its close
@@ -70,14 +65,10 @@ func openPostgres(tb testing.TB) (poll.IdempotencyStore, func()) {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
 
-	url := postgresURL()
-	schema := randomName("zcb_bench_")
-	s, err := pgstore.Open(ctx, url, pgstore.WithSchema(schema))
+	schema := servertest.Name("zcb_bench_")
+	s, err := pgstore.Open(ctx, servertest.PostgresURL(), pgstore.WithSchema(schema))
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("bench: PostgreSQL is required under CI=true: %v", err)
-		}
-		tb.Skipf("bench: PostgreSQL unavailable, skipping: %v", err)
+		servertest.Unavailable(tb, "PostgreSQL", err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
@@ -85,36 +76,8 @@ func openPostgres(tb testing.TB) (poll.IdempotencyStore, func()) {
 	}
 	return s, func() {
 		s.Close()
-		dropSchema(tb, url, schema)
+		servertest.DropPostgresSchema(tb, schema)
 	}
-}
-
-func postgresURL() string {
-	if v := os.Getenv(envPostgresURL); v != "" {
-		return v
-	}
-	return defaultPostgresURL
-}
-
-func dropSchema(tb testing.TB, url, schema string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		tb.Errorf("bench: drop schema %s: %v", schema, err)
-		return
-	}
-	defer conn.Close(context.Background())
-	ident := pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+ident+" CASCADE"); err != nil {
-		tb.Errorf("bench: drop schema %s: %v", schema, err)
-	}
-}
-
-func randomName(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported systems
-	return prefix + hex.EncodeToString(b[:])
 }
 
 // rig is one engine over n pending intentions, the mock platform behind an
