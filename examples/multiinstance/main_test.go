@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -11,35 +10,15 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// testURL returns the PostgreSQL server the tests use, as the store
-// adapters' tests find it. A server that cannot be reached skips the test,
-// and fails it under CI=true.
-func testURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("ZCBRIDGE_TEST_POSTGRES_URL")
-	if url == "" {
-		url = DefaultPostgresURL
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI=true: %v", err)
-		}
-		t.Skipf("PostgreSQL unavailable, skipping: %v", err)
-	}
-	conn.Close(ctx)
-	return url
-}
+	"github.com/zcbridge/zcbridge/internal/servertest"
+)
 
 // TestMultiinstance runs the example and checks its summary: three distinct
 // owners, the lease derived from the client's settings, every waiting record
 // at its end and accepted once, and the schema gone afterwards.
 func TestMultiinstance(t *testing.T) {
-	url := testURL(t)
+	url := servertest.PostgresServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	t.Setenv(EnvOwner, "app")
