@@ -17,10 +17,12 @@ type PlanFiling struct {
 	Handler      string  `json:"handler" label:"经办人"`
 	BudgetAmount Money   `json:"budget_amount" label:"预算总额"`
 	Centralized  bool    `json:"centralized" label:"是否含集中采购目录内品目"`
+
 	// IntentionPlatformID is the platform id of the matching intention.
-	IntentionPlatformID string        `json:"intention_platform_id,omitempty" label:"对应采购意向的监管平台唯一标识"`
-	Funds               []Fund        `json:"funds" label:"经费"`
-	Packages            []PlanPackage `json:"packages" label:"分包"`
+	IntentionPlatformID string `json:"intention_platform_id,omitempty" label:"对应采购意向的监管平台唯一标识"`
+
+	Funds    []Fund        `json:"funds" label:"经费"`
+	Packages []PlanPackage `json:"packages" label:"分包"`
 }
 
 // Agency is the procurement agency (代理机构) of an entrusted plan.

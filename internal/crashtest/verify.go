@@ -31,6 +31,7 @@ type Effect struct {
 	Outcome  poll.OutcomeKind
 }
 
+// String names the effect as "flow source_id/revision outcome".
 func (e Effect) String() string {
 	return fmt.Sprintf("%s %s/%d %s", e.Flow, e.SourceID, e.Revision, e.Outcome)
 }

@@ -41,7 +41,8 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		}
 	}
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w", storerules.KeyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("mysqlstore: claim %s: %w",
+			storerules.KeyString(key), err)
 	}
 	if !won {
 		return poll.Lease{}, e, fmt.Errorf("mysqlstore: claim %s: %w", storerules.KeyString(key),
@@ -191,7 +192,8 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return poll.Entry{}, false, nil
 	}
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("mysqlstore: get %s: %w", storerules.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("mysqlstore: get %s: %w",
+			storerules.KeyString(key), err)
 	}
 	return e, true, nil
 }

@@ -30,7 +30,8 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 		return s.refusedClaim(ctx, key)
 	}
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", storerules.KeyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w",
+			storerules.KeyString(key), err)
 	}
 
 	l := poll.Lease{Key: key, Owner: e.Owner, Fence: e.Fence, Until: e.LeaseUntil}
@@ -42,7 +43,8 @@ func (s *Store) Claim(ctx context.Context, key poll.Key, owner string,
 func (s *Store) refusedClaim(ctx context.Context, key poll.Key) (poll.Lease, poll.Entry, error) {
 	e, _, err := s.Get(ctx, key)
 	if err != nil {
-		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w", storerules.KeyString(key), err)
+		return poll.Lease{}, poll.Entry{}, fmt.Errorf("pgstore: claim %s: %w",
+			storerules.KeyString(key), err)
 	}
 	return poll.Lease{}, e, fmt.Errorf("pgstore: claim %s: %w", storerules.KeyString(key),
 		poll.ErrNotClaimable)
@@ -123,7 +125,8 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return poll.Entry{}, false, nil
 	}
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("pgstore: get %s: %w", storerules.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("pgstore: get %s: %w",
+			storerules.KeyString(key), err)
 	}
 	return e, true, nil
 }

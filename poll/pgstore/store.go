@@ -107,7 +107,8 @@ func (s *Store) Close() error {
 // safe to call from several processes at once.
 func (s *Store) Migrate(ctx context.Context) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrateLockID)); err != nil {
+		_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrateLockID))
+		if err != nil {
 			return err
 		}
 		if s.schema != "" {
@@ -119,7 +120,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, Schema)
+		_, err = tx.Exec(ctx, Schema)
 		return err
 	})
 	if err != nil {

@@ -131,14 +131,16 @@ func (s *Store) fenced(ctx context.Context, op string, script *redis.Script, l p
 func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error) {
 	h, err := s.rdb.HGetAll(ctx, s.entryKey(key)).Result()
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w", storerules.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w",
+			storerules.KeyString(key), err)
 	}
 	if len(h) == 0 {
 		return poll.Entry{}, false, nil
 	}
 	e, err := parseEntry(h)
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w", storerules.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("redisstore: get %s: %w",
+			storerules.KeyString(key), err)
 	}
 	return e, true, nil
 }

@@ -201,7 +201,8 @@ func (s *Store) Get(ctx context.Context, key poll.Key) (poll.Entry, bool, error)
 		return err
 	})
 	if err != nil {
-		return poll.Entry{}, false, fmt.Errorf("sqlitestore: get %s: %w", storerules.KeyString(key), err)
+		return poll.Entry{}, false, fmt.Errorf("sqlitestore: get %s: %w",
+			storerules.KeyString(key), err)
 	}
 	return e, found, nil
 }

@@ -22,8 +22,9 @@ type OpenOutbox func(t *testing.T, now func() time.Time) (poll.Outbox, io.Closer
 
 // RunDurable runs the cases only durable stores pass: entries survive
 // closing and reopening, several handles on one storage (several engines)
-// never both hold a key, and handles whose clocks differ stay fenced. newStorage creates a fresh, empty storage
-// for one case (a file, a schema, a key prefix) and returns how to open it.
+// never both hold a key, and handles whose clocks differ stay fenced.
+// newStorage creates a fresh, empty storage for one case (a file, a schema,
+// a key prefix) and returns how to open it.
 func RunDurable(t *testing.T, newStorage func(t *testing.T) OpenStore) {
 	cases := []struct {
 		name string

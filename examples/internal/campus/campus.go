@@ -65,7 +65,8 @@ type DB struct {
 // Open creates or opens the campus database at path. onChange, if not nil,
 // is called after every status change.
 func Open(ctx context.Context, path string, onChange func(Change)) (*DB, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("campus: open %s: %w", path, err)
 	}
