@@ -93,10 +93,10 @@ type Config struct {
 	// tick. Default to 30s and 10m.
 	PollMin, PollMax time.Duration
 
-	// MaxPause bounds how long a 4290 answer (after the client's own
-	// retries) pauses every platform call of the engine: the pause lasts
-	// Retry-After, or one Interval when the answer has none, at most
-	// MaxPause. Defaults to 5m.
+	// MaxPause bounds how long a 4290 (rate limited) or 5030 (maintenance)
+	// answer, after the client's own retries, pauses every platform call of
+	// the engine: the pause lasts Retry-After, or one Interval when the
+	// answer has none, at most MaxPause. Defaults to 5m.
 	MaxPause time.Duration
 
 	// Clock gives the engine its time. Defaults to SystemClock().

@@ -23,8 +23,9 @@
 //     rejected);
 //   - then runs its jobs, such as the sink dispatcher.
 //
-// A rate limit the client could not ride out pauses every platform call of
-// the engine until Retry-After (bounded by Config.MaxPause).
+// A rate limit or a maintenance answer (4290, 5030) the client could not
+// ride out pauses every platform call of the engine until Retry-After
+// (bounded by Config.MaxPause).
 //
 // Known limits:
 //
