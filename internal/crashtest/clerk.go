@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/zcbridge/zcbridge/regplatform"
 )
 
@@ -33,15 +31,7 @@ func (h *Host) republishFlow(ctx context.Context, f flow) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("crashtest: list refused %s: %w", f.name(), err)
 	}
-	type row struct {
-		id       string
-		revision int
-		request  string
-	}
-	refused, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var x row
-		return x, r.Scan(&x.id, &x.revision, &x.request)
-	})
+	refused, err := collectRecordRows(rows)
 	if err != nil {
 		return 0, fmt.Errorf("crashtest: list refused %s: %w", f.name(), err)
 	}

@@ -141,15 +141,7 @@ func (s *source) Pending(ctx context.Context, after string, limit int) ([]poll.R
 	if err != nil {
 		return nil, fmt.Errorf("crashtest: list %s: %w", s.f.name(), err)
 	}
-	type row struct {
-		id       string
-		revision int
-		request  string
-	}
-	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var x row
-		return x, r.Scan(&x.id, &x.revision, &x.request)
-	})
+	got, err := collectRecordRows(rows)
 	if err != nil {
 		return nil, fmt.Errorf("crashtest: list %s: %w", s.f.name(), err)
 	}
@@ -163,6 +155,22 @@ func (s *source) Pending(ctx context.Context, after string, limit int) ([]poll.R
 		out[i] = poll.Record{SourceID: r.id, Revision: r.revision, Request: req}
 	}
 	return out, nil
+}
+
+// recordRow is a records row as the listings select it: source_id,
+// revision, request.
+type recordRow struct {
+	id       string
+	revision int
+	request  string
+}
+
+// collectRecordRows reads every recordRow of rows and closes them.
+func collectRecordRows(rows pgx.Rows) ([]recordRow, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (recordRow, error) {
+		var x recordRow
+		return x, r.Scan(&x.id, &x.revision, &x.request)
+	})
 }
 
 // errDoubleEffect is the error of an Apply that would have caused an effect
