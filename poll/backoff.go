@@ -58,11 +58,7 @@ func (b *pollBackoff) slow(k Key, now time.Time) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 
-	s, ok := b.m[k]
-	if !ok {
-		s = &pollState{}
-		b.m[k] = s
-	}
+	s := b.touchLocked(k)
 	wait := b.min
 	for i := 0; i < s.steps && wait < b.max; i++ {
 		wait *= 2
@@ -70,7 +66,6 @@ func (b *pollBackoff) slow(k Key, now time.Time) time.Duration {
 	wait = min(wait, b.max)
 	s.steps++
 	s.next = now.Add(wait)
-	s.seen = true
 	return wait
 }
 
@@ -81,15 +76,22 @@ func (b *pollBackoff) laterOnce(k Key) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 
+	s := b.touchLocked(k)
+	first := !s.later
+	s.later = true
+	return first
+}
+
+// touchLocked returns the state of k, made when k has none, and marks it
+// seen. The caller holds b.mu.
+func (b *pollBackoff) touchLocked(k Key) *pollState {
 	s, ok := b.m[k]
 	if !ok {
 		s = &pollState{}
 		b.m[k] = s
 	}
 	s.seen = true
-	first := !s.later
-	s.later = true
-	return first
+	return s
 }
 
 // forget drops k, so it is due at once.
