@@ -143,7 +143,7 @@ func (p *pass) resend(ctx context.Context, d dueRecord) error {
 // that still lists the older revision then (restored from a backup, say)
 // needs a person.
 func (p *pass) laterRevision(ctx context.Context, d dueRecord, r Result) error {
-	later := Key{Flow: string(p.f.Name()), SourceID: d.rec.SourceID, Revision: r.Revision}
+	later := Key{Flow: p.name, SourceID: d.rec.SourceID, Revision: r.Revision}
 	_, ours, err := p.e.store.Get(ctx, later)
 	if err != nil {
 		return fmt.Errorf("get %s/%d: %w", later.SourceID, later.Revision, err)
