@@ -56,6 +56,8 @@ func Decode(b []byte, v any) error {
 		return bodyTooLarge(c.kind, len(b))
 	case !utf8.Valid(b):
 		return bodyError(c.kind, "请求体须为UTF-8编码")
+	case loneSurrogate(b):
+		return bodyError(c.kind, "请求体含未配对的UTF-16代理项转义(\\uD800–\\uDFFF)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var raw json.RawMessage
@@ -289,4 +291,46 @@ func stringWireForm(t reflect.Type) (string, bool) {
 		return `"YYYY-MM-DD HH:mm:ss"格式的时间字符串`, true
 	}
 	return "", false
+}
+
+// loneSurrogate reports whether the JSON text b holds a \uD800–\uDFFF
+// escape that is not half of a surrogate pair. encoding/json reads such an
+// escape as U+FFFD, so the platform would receive other text than was
+// written.
+func loneSurrogate(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escapedUnit(b, i)
+		if !ok {
+			i++ // the escaped character, such as \\ or \"
+			continue
+		}
+		i += 5 // on the escape's last hex digit
+		switch {
+		case r < 0xD800 || r > 0xDFFF:
+		case r >= 0xDC00:
+			return true
+		default:
+			low, ok := escapedUnit(b, i+1)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 6
+		}
+	}
+	return false
+}
+
+// escapedUnit reads the \uXXXX escape that starts at b[i].
+func escapedUnit(b []byte, i int) (rune, bool) {
+	if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+	if err != nil {
+		return 0, false
+	}
+	return rune(v), true
 }

@@ -20,9 +20,15 @@ type FieldError struct {
 	Message string
 }
 
-// String returns "items[0].budget_amount (预算金额(元)): message".
+// String returns "items[0].budget_amount (预算金额(元)): message"; for the
+// body as a whole, which has no path, "请求体: message".
 func (f FieldError) String() string {
-	if f.Label == "" {
+	switch {
+	case f.Field == "" && f.Label == "":
+		return f.Message
+	case f.Field == "":
+		return f.Label + ": " + f.Message
+	case f.Label == "":
 		return f.Field + ": " + f.Message
 	}
 	return f.Field + " (" + f.Label + "): " + f.Message
