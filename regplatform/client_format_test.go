@@ -117,3 +117,24 @@ func TestLoggedClientHoldsNoSecret(t *testing.T) {
 		})
 	}
 }
+
+// TestLoggedClientShowsWhatIdentifiesIt checks that both slog handlers show
+// the client by its base URL, AppKey and signature method, not its fields.
+func TestLoggedClientShowsWhatIdentifiesIt(t *testing.T) {
+	c := formatTestClient(t)
+	for name, h := range map[string]func(*bytes.Buffer) slog.Handler{
+		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+		"json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			slog.New(h(&buf)).Info("test: Client built.", "client", c)
+
+			out := buf.String()
+			assert.Contains(t, out, c.appKey)
+			assert.Contains(t, out, "base_url")
+			assert.Contains(t, out, string(c.method))
+			assert.NotContains(t, out, "Intentions")
+		})
+	}
+}

@@ -57,6 +57,20 @@ func (c *Client) GoString() string {
 		", SignatureMethod:" + strconv.Quote(string(c.method)) + "}"
 }
 
+// LogValue gives slog the fields of String as a group (base_url, app_key,
+// signature_method), so that every handler, JSON included, shows the same
+// and never the client's fields.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue("regplatform.Client(nil)")
+	}
+	return slog.GroupValue(
+		slog.String("base_url", c.origin+c.basePath),
+		slog.String("app_key", c.appKey),
+		slog.String("signature_method", string(c.method)),
+	)
+}
+
 // Format prints String for every verb (quoted for %q) and GoString for %#v,
 // so that no verb reaches the client's fields.
 func (c *Client) Format(f fmt.State, verb rune) {
