@@ -59,7 +59,30 @@ func (p *Platform) AdminHandler() http.Handler {
 		p.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	mux.HandleFunc("/", adminNoRoute)
 	return adminGuard(mux)
+}
+
+// adminRoutes maps each admin path to the one method it takes.
+var adminRoutes = map[string]string{
+	"/admin/requests": http.MethodGet,
+	"/admin/accepted": http.MethodGet,
+	"/admin/script":   http.MethodPost,
+	"/admin/reset":    http.MethodPost,
+}
+
+// adminNoRoute refuses, in JSON like every other refusal, a path the admin
+// API does not have (404) or a method a known path does not take (405).
+func adminNoRoute(w http.ResponseWriter, r *http.Request) {
+	method, ok := adminRoutes[r.URL.Path]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{
+			"error": "mock: no such admin path: " + r.URL.Path})
+		return
+	}
+	w.Header().Set("Allow", method)
+	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{
+		"error": "mock: " + r.URL.Path + " takes " + method + " only"})
 }
 
 // adminGuard refuses a client that does not connect from a loopback

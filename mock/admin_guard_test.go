@@ -116,3 +116,28 @@ func TestAdminCrossSiteGuards(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminUnknownRoutesAnswerJSON checks that an unknown path and a wrong
+// method are refused in JSON like every other refusal, with Allow naming
+// the method a known path takes.
+func TestAdminUnknownRoutesAnswerJSON(t *testing.T) {
+	h := newHarness(t, Config{})
+	tests := []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{http.MethodGet, "/admin/nothing", http.StatusNotFound, ""},
+		{http.MethodDelete, "/admin/requests", http.StatusMethodNotAllowed, "GET"},
+		{http.MethodGet, "/admin/reset", http.StatusMethodNotAllowed, "POST"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			w := adminDo(t, h, tc.method, tc.path, "")
+			assert.Equal(t, tc.code, w.Code)
+			assert.True(t, strings.HasPrefix(w.Header().Get("Content-Type"), "application/json"))
+			assert.Contains(t, w.Body.String(), `"error"`)
+			assert.Equal(t, tc.allow, w.Header().Get("Allow"))
+		})
+	}
+}
