@@ -227,6 +227,17 @@ func projectOf(t *testing.T, filed *regplatform.PlanFiling, planID string,
 	return p
 }
 
+// onePlan serves exec as the execution of planID and lists that plan, as
+// filed, on a host: the rig of the single-plan tracker tests.
+func onePlan(filed *regplatform.PlanFiling, planID string,
+	exec *execution) (*fakeResults, *hostPlans) {
+	svc := newFakeResults()
+	svc.set(planID, exec)
+	host := &hostPlans{plans: []poll.ExecutingPlan{
+		{SourceID: filed.SourceID, PlanID: planID, Filed: filed}}}
+	return svc, host
+}
+
 func newTracker(t *testing.T, reader poll.ResultsReader, src poll.ResultsSource,
 	clock *fakeClock) *poll.ResultsTracker {
 	t.Helper()
@@ -253,11 +264,8 @@ func TestResultsTrackerETradeWithOnePackageAbandoned(t *testing.T) {
 	clock := newFakeClock()
 	filed := filedPlan(t, "202611150021")
 	const planID = "ZCJH-2026-000311"
-	svc := newFakeResults()
-	svc.set(planID, &execution{project: projectOf(t, filed, planID,
+	svc, host := onePlan(filed, planID, &execution{project: projectOf(t, filed, planID,
 		regplatform.BusinessETrade, "2026-12-03 10:00:00")})
-	host := &hostPlans{plans: []poll.ExecutingPlan{
-		{SourceID: filed.SourceID, PlanID: planID, Filed: filed}}}
 	tr := newTracker(t, svc, host, clock)
 
 	require.NoError(t, tr.Tick(ctx))
@@ -349,13 +357,11 @@ func TestResultsTrackerMallOrderWithoutBids(t *testing.T) {
 	project := projectOf(t, filed, planID, regplatform.BusinessMall, "2026-12-04 15:00:00")
 	project.Status = regplatform.ProjectCompleted
 	project.Packages[0].Status = regplatform.PackageAwarded
-	svc := newFakeResults()
-	svc.set(planID, &execution{project: project, awards: []regplatform.Award{
-		{AwardID: "W1", PackageNo: "1", SupplierName: "某电脑公司",
-			AwardAmount: regplatform.MustMoney("239800.00"), OrderNo: "DD20261204000123"},
-	}})
-	host := &hostPlans{plans: []poll.ExecutingPlan{
-		{SourceID: filed.SourceID, PlanID: planID, Filed: filed}}}
+	svc, host := onePlan(filed, planID, &execution{project: project,
+		awards: []regplatform.Award{
+			{AwardID: "W1", PackageNo: "1", SupplierName: "某电脑公司",
+				AwardAmount: regplatform.MustMoney("239800.00"), OrderNo: "DD20261204000123"},
+		}})
 
 	require.NoError(t, newTracker(t, svc, host, clock).Tick(ctx))
 
@@ -382,13 +388,11 @@ func TestResultsTrackerTerminatedProcurement(t *testing.T) {
 		project.Packages[i].Status = regplatform.PackageAbandoned
 		project.Packages[i].StatusReason = "采购需求取消"
 	}
-	svc := newFakeResults()
-	svc.set(planID, &execution{project: project, announcements: []regplatform.Announcement{
-		{AnnouncementID: "GG-9", Type: regplatform.AnnouncementTermination,
-			PackageNos: []string{"1", "2", "3"}},
-	}})
-	host := &hostPlans{plans: []poll.ExecutingPlan{
-		{SourceID: filed.SourceID, PlanID: planID, Filed: filed}}}
+	svc, host := onePlan(filed, planID, &execution{project: project,
+		announcements: []regplatform.Announcement{
+			{AnnouncementID: "GG-9", Type: regplatform.AnnouncementTermination,
+				PackageNos: []string{"1", "2", "3"}},
+		}})
 
 	require.NoError(t, newTracker(t, svc, host, clock).Tick(ctx))
 
@@ -410,11 +414,8 @@ func TestResultsTrackerHandsNothingWhenNothingMoved(t *testing.T) {
 	clock := newFakeClock()
 	filed := filedPlan(t, "202611150021")
 	const planID = "ZCJH-2026-000311"
-	svc := newFakeResults()
-	svc.set(planID, &execution{project: projectOf(t, filed, planID,
+	svc, host := onePlan(filed, planID, &execution{project: projectOf(t, filed, planID,
 		regplatform.BusinessETrade, "2026-12-03 10:00:00")})
-	host := &hostPlans{plans: []poll.ExecutingPlan{
-		{SourceID: filed.SourceID, PlanID: planID, Filed: filed}}}
 	tr := newTracker(t, svc, host, clock)
 	require.NoError(t, tr.Tick(ctx))
 	require.Len(t, host.applied(), 1)
